@@ -1,0 +1,51 @@
+"""Pages made from the notes: one per topic, one per digest, the home and tag pages."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+import glue
+from kb import render
+
+
+# After mkdocs-static-i18n's on_config (-100), which sets the language being built.
+@event_priority(-110)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    build = glue.begin(config)
+    language = build.languages.current
+    config.nav = render.nav(build.sources.archive, build.sources.messages[language], language)
+    return config
+
+
+# After mkdocs-static-i18n's on_files (-100): it crashes on generated files.
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = glue.current()
+    language = build.languages.current
+    archive = build.sources.archive
+    context = render.Context(
+        language=language,
+        messages=build.sources.messages[language],
+        tags=build.sources.tags,
+        translate_url=f"{(config.repo_url or '').rstrip('/')}/blob/main/CONTRIBUTING.md#translating",
+    )
+
+    def add(src_uri: str, content: str, edit_uri: str | None = None) -> None:
+        file = File.generated(config, src_uri, content=content)
+        file.edit_uri = edit_uri
+        files.append(file)
+
+    add(render.home_path(), render.render_home(archive, context))
+    add(render.tags_path(), render.render_tags(context))
+    for digest in archive.digests:
+        shown = archive.translation(digest, language) or digest
+        edit_uri = f"{glue.NOTES_FOLDER}/{PurePosixPath(shown.path).name}"
+        add(render.digest_path(digest), render.render_digest(archive, digest, context), edit_uri)
+        for topic in digest.topics:
+            add(render.topic_path(digest, topic),
+                render.render_topic(archive, digest, topic, context), edit_uri)
+    return files

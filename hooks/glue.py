@@ -1,0 +1,88 @@
+"""What the hook modules share: the languages being built and this build's sources.
+
+Not a hook itself. MkDocs does not reload hook modules under ``mkdocs serve``,
+so nothing here outlives a build: :func:`begin` replaces the state at the
+start of every build (and of every language's build).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from kb import archive
+from kb.model import Problem, Severity
+
+log = get_plugin_logger("kb")
+
+NOTES_FOLDER = "notes"
+DATA_FOLDER = "data"
+
+
+@dataclass(frozen=True)
+class Languages:
+    current: str
+    default: str
+    all: tuple[str, ...]
+
+    @property
+    def is_default(self) -> bool:
+        return self.current == self.default
+
+
+@dataclass(frozen=True)
+class Build:
+    sources: archive.Sources
+    languages: Languages
+    root: Path
+
+
+_build: Build | None = None
+
+
+def languages(config: MkDocsConfig) -> Languages:
+    """The language of this build, as mkdocs-static-i18n set it in its ``on_config``."""
+    i18n = config.plugins["i18n"]
+    return Languages(i18n.current_language, i18n.default_language, tuple(i18n.build_languages))
+
+
+def begin(config: MkDocsConfig) -> Build:
+    """Read the notes afresh for this build and report their problems."""
+    global _build
+    root = Path(config.config_file_path).parent
+    langs = languages(config)
+    sources = archive.load(
+        Path(config.docs_dir) / NOTES_FOLDER,
+        root / DATA_FOLDER,
+        source_language=langs.default,
+        languages=langs.all,
+        root=root,
+    )
+    if langs.is_default:
+        report(sources.problems)
+    if sources.errors:
+        raise PluginError(
+            f"{len(sources.errors)} error(s) in the notes or data files; see the messages above."
+        )
+    _build = Build(sources, langs, root)
+    return _build
+
+
+def current() -> Build:
+    if _build is None:
+        raise PluginError("the content hook must run before the other project hooks")
+    return _build
+
+
+def report(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            log.error(str(problem))
+        elif problem.severity is Severity.WARNING:
+            log.warning(str(problem))
+        else:
+            log.info(str(problem))

@@ -1,0 +1,124 @@
+"""Loading everything the site is made of from the notes and data folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import messages as messages_module
+from .messages import Messages
+from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
+from .model import Archive, Digest, Problem, Severity
+from .parse import date_of, parse_digest
+from .source import decode
+
+SIDECAR_SUFFIX = ".yml"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The parsed archive and data files, with every problem found in them."""
+
+    archive: Archive
+    tags: dict[str, Tag]
+    messages: dict[str, Messages]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+def load(
+    notes_dir: Path,
+    data_dir: Path,
+    *,
+    source_language: str,
+    languages: tuple[str, ...],
+    root: Path,
+) -> Sources:
+    """Read and check the whole archive; paths in problems are relative to ``root``."""
+
+    def shown(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    problems: list[Problem] = []
+    tags, found = parse_tags(_read(data_dir / "tags.yml"), shown(data_dir / "tags.yml"), languages)
+    problems += found
+    messages, found = messages_module.parse(
+        _read(data_dir / "messages.yml"), shown(data_dir / "messages.yml"), languages)
+    problems += found
+
+    digests: list[Digest] = []
+    translations: dict[str, dict[str, Digest]] = {}
+    for path in sorted(notes_dir.glob("*.md")) if notes_dir.is_dir() else ():
+        if path.name.startswith("_"):
+            continue
+        date, language = date_of(path.name)
+        if date is None:
+            problems.append(Problem(
+                Severity.ERROR, "KB101", shown(path), 1, 1,
+                f"file name '{path.name}' is not a digest date",
+                "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md"))
+            continue
+        if language is not None and language not in languages:
+            problems.append(Problem(
+                Severity.ERROR, "KB101", shown(path), 1, 1,
+                f"'{language}' is not a language of this site ({', '.join(languages)})"))
+            continue
+        text, found = decode(path.read_bytes(), shown(path))
+        problems += found
+        if text is None:
+            continue
+        metadata = None
+        if language is None:
+            metadata, found = _sidecar(path, shown, tags)
+            problems += found
+        digest, found = parse_digest(text, path=shown(path), date=date,
+                                     language=language or source_language, metadata=metadata)
+        problems += found
+        if language is None:
+            digests.append(digest)
+        else:
+            translations.setdefault(language, {})[digest.id] = digest
+
+    known = {digest.id for digest in digests}
+    for language, by_id in translations.items():
+        for digest_id, digest in by_id.items():
+            if digest_id not in known:
+                problems.append(Problem(
+                    Severity.ERROR, "KB112", digest.path, 1, 1,
+                    f"translation of a digest that does not exist ({digest_id})",
+                    "name the translation after its source digest, e.g. 20231112.en.md"))
+    for sidecar in sorted(notes_dir.glob(f"*{SIDECAR_SUFFIX}")) if notes_dir.is_dir() else ():
+        digest_date, _ = date_of(sidecar.with_suffix(".md").name)
+        if not sidecar.with_suffix(".md").exists() or digest_date is None:
+            problems.append(Problem(
+                Severity.ERROR, "KB206", shown(sidecar), 1, 1,
+                "metadata file without a digest beside it",
+                f"rename it after its digest, e.g. 20231112{SIDECAR_SUFFIX}"))
+
+    archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
+    return Sources(archive, tags, messages, tuple(problems))
+
+
+def _sidecar(note: Path, shown, tags: dict[str, Tag]) -> tuple[DigestMeta | None, list[Problem]]:
+    path = note.with_suffix(SIDECAR_SUFFIX)
+    if not path.exists():
+        return None, []
+    metadata, problems = parse_sidecar(_read(path), shown(path))
+    for topic in metadata.topics:
+        for tag in topic.tags:
+            if tag not in tags:
+                problems.append(Problem(
+                    Severity.ERROR, "KB205", metadata.path, topic.line, 1,
+                    f"unknown tag '{tag}' for topic '{topic.title}'",
+                    "use an id from data/tags.yml, or add the tag there"))
+    return metadata, problems
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig") if path.exists() else ""

@@ -1,0 +1,105 @@
+"""A Python-Markdown extension for text written by people we do not know.
+
+- Raw HTML is text: ``<script>``, ``<img onerror=…>`` or a ``<work>`` token
+  in prose is shown as written, never passed through as markup.
+- Bare URLs become links, also glued to the text before them
+  (``Representationshttps://…``) or followed by full-width punctuation
+  (``…/1717571699720483023。``): the link is exactly the URL.
+- Links and images keep only safe URL schemes; images load lazily; links
+  to other sites get ``rel="noopener"``.
+
+Enable it as ``kb.markdown`` in ``markdown_extensions``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from urllib.parse import urlsplit
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+# A URL runs over printable ASCII; anything else (CJK text, full-width
+# punctuation, spaces) ends it.
+BARE_URL = r"https?://[!#-;=?-\[\]_a-z~]+"
+_TRAILING = ".,;:!?'\"*_"
+_SAFE_SCHEMES = {"", "http", "https", "mailto"}
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
+
+
+def trim_url(url: str) -> str:
+    """Drop trailing punctuation and a closing bracket that opened before the URL."""
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("]") > url.count("["):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether a link target is harmless: relative, http(s) or mailto.
+
+    Browsers decode character references, ignore control and invisible
+    characters in a scheme (``java&#x09;script:``) and read schemes
+    case-insensitively, so all three are undone before the check.
+    """
+    cleaned = url
+    while (unescaped := html.unescape(cleaned)) != cleaned:
+        cleaned = unescaped
+    cleaned = _INVISIBLE.sub("", cleaned).lower()
+    try:
+        scheme = urlsplit(cleaned).scheme
+    except ValueError:
+        return False
+    return scheme in _SAFE_SCHEMES
+
+
+class BareUrlProcessor(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, match: re.Match, data: str):  # noqa: N802 (Python-Markdown API)
+        url = trim_url(match.group(0))
+        if len(url) <= len("https://"):
+            return None, None, None
+        link = etree.Element("a", {"href": url})
+        link.text = url
+        return link, match.start(0), match.start(0) + len(url)
+
+
+class SafeLinksProcessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and "href" in element.attrib:
+                if not is_safe_url(element.get("href")):
+                    del element.attrib["href"]
+                elif urlsplit(element.get("href")).scheme in ("http", "https"):
+                    element.set("rel", "noopener")
+            elif element.tag == "img":
+                if not is_safe_url(element.get("src", "")):
+                    element.set("src", "")
+                element.set("loading", "lazy")
+                element.set("decoding", "async")
+
+
+class KnowledgeBaseExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # Below autolinks (120) and automail (110), above line breaks (100):
+        # code spans and explicit links claim their URLs first.
+        md.inlinePatterns.register(BareUrlProcessor(BARE_URL, md), "kb_bare_url", 105)
+        # Late, after attr_list and every other tree change has set attributes.
+        md.treeprocessors.register(SafeLinksProcessor(md), "kb_safe_links", 0)
+
+
+def makeExtension(**kwargs) -> KnowledgeBaseExtension:  # noqa: N802 (Python-Markdown API)
+    return KnowledgeBaseExtension(**kwargs)

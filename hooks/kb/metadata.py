@@ -1,0 +1,108 @@
+"""Optional metadata beside a digest (``YYYYMMDD.yml``) and the tag vocabulary.
+
+A digest's sidecar freezes the URLs of published topics and lists their tags::
+
+    topics:
+      - title: 如何实现知识更新        # the heading this entry belongs to
+        slug: knowledge-updates       # published URL part; never change it
+        tags: [knowledge-updating, rag]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import yamlfile
+from .model import Problem, Severity
+from .slugs import is_slug
+
+
+@dataclass(frozen=True)
+class TopicMeta:
+    title: str
+    slug: str
+    tags: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class DigestMeta:
+    path: str
+    topics: tuple[TopicMeta, ...]
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: str
+    names: dict[str, str]
+
+    def name(self, language: str) -> str:
+        return self.names[language]
+
+
+def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
+    data, problems = yamlfile.load(text, path)
+    if data is None and not problems:
+        return DigestMeta(path, ()), []
+    if problems:
+        return DigestMeta(path, ()), problems
+
+    def error(line: int, message: str, hint: str = "") -> None:
+        problems.append(Problem(Severity.ERROR, "KB202", path, line, 1, message, hint))
+
+    entries = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        error(yamlfile.line_of(data), "expected a mapping with a list under 'topics'")
+        return DigestMeta(path, ()), problems
+    topics: list[TopicMeta] = []
+    seen: dict[str, int] = {}
+    for entry in entries:
+        line = yamlfile.line_of(entry)
+        if not isinstance(entry, dict):
+            error(line, "each topic entry must be a mapping with 'title' and 'slug'")
+            continue
+        title, slug, tags = entry.get("title"), entry.get("slug"), entry.get("tags", [])
+        if not isinstance(title, str) or not title.strip():
+            error(line, "topic entry without a 'title' (the heading it belongs to)")
+            continue
+        if not isinstance(slug, str) or not is_slug(slug):
+            error(line, f"slug {slug!r} is not lowercase ASCII words joined by '-'",
+                  "use letters, digits and hyphens, e.g. 'knowledge-updates'")
+            continue
+        if slug in seen:
+            error(line, f"slug '{slug}' is also given on line {seen[slug]}")
+            continue
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            error(line, "'tags' must be a list of tag ids")
+            continue
+        seen[slug] = line
+        topics.append(TopicMeta(title.strip(), slug, tuple(tags), line))
+    return DigestMeta(path, tuple(topics)), problems
+
+
+def parse_tags(text: str, path: str, languages: tuple[str, ...]) -> tuple[dict[str, Tag], list[Problem]]:
+    """The controlled tag vocabulary: a list of ``{id, <language>: name, ...}``."""
+    data, problems = yamlfile.load(text, path)
+    tags: dict[str, Tag] = {}
+    if problems:
+        return tags, problems
+    if not isinstance(data, list):
+        return tags, [Problem(Severity.ERROR, "KB203", path, 1, 1, "expected a list of tags")]
+    for entry in data:
+        line = yamlfile.line_of(entry)
+        tag_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(tag_id, str) or not is_slug(tag_id):
+            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
+                                    f"tag id {tag_id!r} is not a slug"))
+            continue
+        if tag_id in tags:
+            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
+                                    f"duplicate tag id '{tag_id}'"))
+            continue
+        missing = [language for language in languages if not isinstance(entry.get(language), str)]
+        if missing:
+            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
+                                    f"tag '{tag_id}' has no name in {', '.join(missing)}"))
+            continue
+        tags[tag_id] = Tag(tag_id, {language: entry[language] for language in languages})
+    return tags, problems

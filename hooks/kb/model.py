@@ -1,0 +1,182 @@
+"""The domain model: digests, their topics and the discussion inside them.
+
+Everything here is immutable and free of MkDocs: the parser builds it, the
+renderers read it, and tests compare it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input file, located to the character."""
+
+    severity: Severity
+    code: str
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        located = f"{self.path}:{self.line}:{self.col}: {self.code}: {self.message}"
+        return f"{located} Hint: {self.hint}" if self.hint else located
+
+
+class Role(str, Enum):
+    """What a labelled paragraph is in the discussion."""
+
+    SPEAKER = "speaker"  # 研究员1：
+    QUESTION = "question"  # Q：
+    ANSWER = "answer"  # A：
+    DISCUSSION = "discussion"  # D：, D(Discussion)：
+    FOLLOW_UP = "follow-up"  # F：, F(Follow)：, F1：
+
+    @property
+    def opens_thread(self) -> bool:
+        return self in (Role.QUESTION, Role.DISCUSSION)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A normalised paragraph label such as ``研究员 1`` or ``F2``."""
+
+    role: Role
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One top-level Markdown block of a note, kept verbatim.
+
+    ``lines`` are the source lines (a label already removed from the first
+    one); ``line`` is the 1-based source line of the first of them; ``kind``
+    is the markdown-it block type (``paragraph``, ``bullet_list``, ``fence``,
+    ``html_block``…).
+    """
+
+    line: int
+    lines: tuple[str, ...]
+    kind: str = "paragraph"
+
+    @property
+    def raw_html(self) -> bool:
+        return self.kind == "html_block"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A labelled contribution (speaker, answer, follow-up) or unlabelled prose."""
+
+    label: Label | None
+    line: int
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A question (Q) or a discussion (D) with the replies that follow it."""
+
+    anchor: str
+    label: Label
+    line: int
+    title: str
+    body: tuple[Turn, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A ``###`` (or deeper) item inside a topic."""
+
+    anchor: str
+    level: int
+    title: str
+    line: int
+    body: tuple[Node, ...]
+
+
+Node = Turn | Thread | Section
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One ``## `` section of a digest: a page of the site."""
+
+    slug: str
+    title: str
+    line: int
+    body: tuple[Node, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def threads(self) -> tuple[Thread, ...]:
+        return tuple(node for node in walk(self.body) if isinstance(node, Thread))
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(node for node in walk(self.body) if isinstance(node, Section))
+
+    @property
+    def speakers(self) -> frozenset[int]:
+        return frozenset(
+            node.label.number
+            for node in walk(self.body)
+            if isinstance(node, Turn)
+            and node.label is not None
+            and node.label.role is Role.SPEAKER
+            and node.label.number is not None
+        )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One weekly digest file (``YYYYMMDD.md``) in one language."""
+
+    date: datetime.date
+    language: str
+    path: str
+    preamble: tuple[Chunk, ...]
+    topics: tuple[Topic, ...]
+
+    @property
+    def id(self) -> str:
+        return self.date.isoformat()
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((topic for topic in self.topics if topic.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Every digest of the site, oldest first, with translations by language."""
+
+    digests: tuple[Digest, ...]
+    translations: dict[str, dict[str, Digest]] = field(default_factory=dict)
+
+    def translation(self, digest: Digest, language: str) -> Digest | None:
+        if language == digest.language:
+            return digest
+        return self.translations.get(language, {}).get(digest.id)
+
+    @property
+    def latest(self) -> Digest | None:
+        return self.digests[-1] if self.digests else None
+
+
+def walk(nodes: tuple[Node, ...]):
+    """Every node below ``nodes``, depth first, in source order."""
+    for node in nodes:
+        yield node
+        if isinstance(node, (Thread, Section)):
+            yield from walk(node.body)

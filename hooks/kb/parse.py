@@ -1,0 +1,320 @@
+"""Split a digest into topics and its discussion structure.
+
+markdown-it-py finds the blocks (a ``## `` inside a code fence or an HTML
+comment is no heading); each top-level block, with the lines up to the next
+one, becomes a verbatim :class:`Chunk`, so every source line lands in exactly
+one place. Labels (``研究员1：``, ``Q：``…) are read from the first line of
+top-level paragraphs only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .labels import split_label
+from .metadata import DigestMeta, TopicMeta
+from .model import (
+    Chunk,
+    Digest,
+    Label,
+    Node,
+    Problem,
+    Role,
+    Section,
+    Severity,
+    Thread,
+    Topic,
+    Turn,
+)
+from .slugs import is_slug, slugify, unique
+
+DIGEST_NAME = re.compile(r"^(?P<date>\d{8})(?:\.(?P<language>[a-z]{2}))?\.md$")
+_EXPLICIT_ID = re.compile(r"\s*\{\s*#(?P<id>[^\s{}]+)\s*\}\s*$")
+_THREAD_PREFIX = {Role.QUESTION: "q", Role.DISCUSSION: "d"}
+DEFAULT_SLUG_LENGTH = 48
+SECTION_ANCHOR_LENGTH = 40
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A top-level token with its source line range ``[start, end)``."""
+
+    token: Token
+    inline: str
+    start: int
+    end: int
+
+    @property
+    def heading_level(self) -> int | None:
+        if self.token.type == "heading_open":
+            return int(self.token.tag[1])
+        return None
+
+
+def date_of(file_name: str) -> tuple[datetime.date | None, str | None]:
+    """The digest date and translation language encoded in a file name."""
+    match = DIGEST_NAME.match(file_name)
+    if not match:
+        return None, None
+    try:
+        date = datetime.datetime.strptime(match["date"], "%Y%m%d").date()
+    except ValueError:
+        return None, None
+    return date, match["language"]
+
+
+def split_explicit_id(title: str) -> tuple[str, str | None]:
+    """``标题 {#slug}`` → (``标题``, ``slug``), the attr-list id syntax of headings."""
+    match = _EXPLICIT_ID.search(title)
+    if not match:
+        return title.strip(), None
+    return title[: match.start()].strip(), match["id"]
+
+
+def parse_digest(
+    text: str,
+    *,
+    path: str,
+    date: datetime.date,
+    language: str,
+    metadata: DigestMeta | None = None,
+) -> tuple[Digest, list[Problem]]:
+    """The :class:`Digest` in ``text`` and everything wrong with it."""
+    lines = text.split("\n")
+    blocks = _blocks(_parser().parse(text), len(lines))
+    topic_starts = [index for index, block in enumerate(blocks) if block.heading_level == 2]
+    problems: list[Problem] = []
+    if not topic_starts:
+        problems.append(Problem(
+            Severity.ERROR, "KB104", path, 1, 1, "no topic heading ('## ') in this digest",
+            "start every topic with a line '## 话题标题'"))
+        return Digest(date, language, path, (), ()), problems
+
+    preamble = tuple(_chunk(lines, block, None) for block in blocks[: topic_starts[0]])
+    heads: list[tuple[_Block, str, str | None]] = []
+    for index in topic_starts:
+        title, explicit = split_explicit_id(blocks[index].inline)
+        heads.append((blocks[index], title, explicit))
+    slugs = _assign_slugs(heads, metadata, path, problems)
+
+    topics = []
+    seen: dict[str, tuple[int, str]] = {}
+    for number, index in enumerate(topic_starts):
+        head, title, _ = heads[number]
+        slug, meta = slugs[number]
+        if slug in seen:
+            first_line, first_title = seen[slug]
+            problems.append(Problem(
+                Severity.ERROR, "KB106", path, head.start + 1, 1,
+                f"topic '{title}' gets the slug '{slug}', already used by "
+                f"'{first_title}' on line {first_line}",
+                "give one of them another slug with '{#another-slug}' after its heading"))
+        seen.setdefault(slug, (head.start + 1, title))
+        stop = topic_starts[number + 1] if number + 1 < len(topic_starts) else len(blocks)
+        body = _structure(lines, blocks[index + 1 : stop], path, problems)
+        if not body:
+            problems.append(Problem(
+                Severity.WARNING, "KB105", path, head.start + 1, 1,
+                f"topic '{title}' has no content",
+                "write the discussion under the heading or remove the heading"))
+        topics.append(Topic(slug, title, head.start + 1, body, meta.tags if meta else ()))
+    return Digest(date, language, path, preamble, tuple(topics)), problems
+
+
+def _blocks(tokens: list[Token], line_count: int) -> list[_Block]:
+    """Top-level blocks; each owns the lines up to the next block's first line."""
+    starts = [
+        (index, token)
+        for index, token in enumerate(tokens)
+        if token.level == 0 and token.nesting >= 0 and token.map is not None
+    ]
+    blocks = []
+    for position, (index, token) in enumerate(starts):
+        end = starts[position + 1][1].map[0] if position + 1 < len(starts) else line_count
+        inline = ""
+        if token.type in ("heading_open", "paragraph_open"):
+            inline = tokens[index + 1].content
+        blocks.append(_Block(token, inline, token.map[0], end))
+    return blocks
+
+
+def _chunk(lines: list[str], block: _Block, label_rest: str | None) -> Chunk:
+    """The lines of ``block`` without trailing blanks, the label cut off the first."""
+    text = lines[block.start : block.end]
+    start = block.start + 1
+    if label_rest is not None:
+        if label_rest.strip():
+            text = [label_rest, *text[1:]]
+        else:
+            text, start = text[1:], start + 1
+    while text and not text[-1].strip():
+        text.pop()
+    while text and not text[0].strip():
+        text, start = text[1:], start + 1
+    return Chunk(start, tuple(text), block.token.type.removesuffix("_open"))
+
+
+@dataclass
+class _Open:
+    """What is being built while walking a topic: sections, a thread, a turn."""
+
+    sections: list[tuple[int, str, str, int, list[Node]]] = field(default_factory=list)
+    root: list[Node] = field(default_factory=list)
+    thread: tuple[Label, str, str, int, list[Turn]] | None = None
+    turn: tuple[Label | None, int, list[Chunk]] | None = None
+
+    def container(self) -> list[Node]:
+        return self.sections[-1][4] if self.sections else self.root
+
+    def close_turn(self) -> None:
+        if self.turn is None:
+            return
+        label, line, chunks = self.turn
+        turn = Turn(label, line, tuple(chunks))
+        (self.thread[4] if self.thread else self.container()).append(turn)
+        self.turn = None
+
+    def close_thread(self) -> None:
+        self.close_turn()
+        if self.thread is None:
+            return
+        label, anchor, title, line, body = self.thread
+        self.container().append(Thread(anchor, label, line, title, tuple(body)))
+        self.thread = None
+
+    def close_sections(self, level: int) -> None:
+        self.close_thread()
+        while self.sections and self.sections[-1][0] >= level:
+            sub_level, anchor, title, line, body = self.sections.pop()
+            self.container().append(Section(anchor, sub_level, title, line, tuple(body)))
+
+
+def _structure(lines: list[str], blocks: list[_Block], path: str,
+               problems: list[Problem]) -> tuple[Node, ...]:
+    state = _Open()
+    anchors: set[str] = set()
+    counters = {Role.QUESTION: 0, Role.DISCUSSION: 0}
+    for block in blocks:
+        level = block.heading_level
+        if level is not None:
+            if level == 1:
+                problems.append(Problem(
+                    Severity.WARNING, "KB111", path, block.start + 1, 1,
+                    "a level-1 heading inside a topic is shown as a section",
+                    "use '### ' for items inside a topic"))
+                level = 3
+            title, explicit = split_explicit_id(block.inline)
+            anchor = explicit if explicit and is_slug(explicit) else (
+                slugify(title, max_length=SECTION_ANCHOR_LENGTH) or f"s{len(anchors) + 1}")
+            anchor = unique(anchor, anchors)
+            anchors.add(anchor)
+            state.close_sections(level)
+            state.sections.append((level, anchor, title, block.start + 1, []))
+            continue
+        labelled = split_label(lines[block.start]) if block.token.type == "paragraph_open" else None
+        if labelled is None:
+            chunk = _chunk(lines, block, None)
+            if state.turn is None:
+                state.turn = (None, chunk.line, [])
+            if chunk.lines:
+                state.turn[2].append(chunk)
+            continue
+        label, rest = labelled
+        if label.role.opens_thread:
+            state.close_thread()
+            counters[label.role] += 1
+            anchor = unique(f"{_THREAD_PREFIX[label.role]}{counters[label.role]}", anchors)
+            anchors.add(anchor)
+            title, chunk = _thread_title(lines, block, rest)
+            state.thread = (label, anchor, title, block.start + 1, [])
+            if chunk.lines:
+                state.turn = (None, chunk.line, [chunk])
+            continue
+        state.close_turn()
+        chunk = _chunk(lines, block, rest)
+        state.turn = (label, block.start + 1, [chunk] if chunk.lines else [])
+    state.close_sections(0)
+    return tuple(state.root)
+
+
+def _thread_title(lines: list[str], block: _Block, rest: str) -> tuple[str, Chunk]:
+    """The question's first line becomes the thread title; the rest stays text."""
+    if rest.strip():
+        remainder = Chunk(block.start + 2, tuple(lines[block.start + 1 : block.end]))
+        return rest.strip(), _trimmed(remainder)
+    following = lines[block.start + 1 : block.end]
+    if following and following[0].strip() and block.end - block.start > 1:
+        remainder = Chunk(block.start + 3, tuple(lines[block.start + 2 : block.end]))
+        return following[0].strip(), _trimmed(remainder)
+    return "", _trimmed(Chunk(block.start + 2, tuple(following)))
+
+
+def _trimmed(chunk: Chunk) -> Chunk:
+    text, start = list(chunk.lines), chunk.line
+    while text and not text[-1].strip():
+        text.pop()
+    while text and not text[0].strip():
+        text, start = text[1:], start + 1
+    return Chunk(start, tuple(text), chunk.kind)
+
+
+def _assign_slugs(
+    heads: list[tuple[_Block, str, str | None]],
+    metadata: DigestMeta | None,
+    path: str,
+    problems: list[Problem],
+) -> list[tuple[str, TopicMeta | None]]:
+    """Explicit ``{#slug}``, else the sidecar entry for the heading, else the default.
+
+    A sidecar entry whose title no longer matches any heading is paired, in
+    order, with the headings nothing else claimed: an edited title keeps its
+    published URL.
+    """
+    entries = list(metadata.topics) if metadata else []
+    by_title = {entry.title: entry for entry in entries}
+    chosen: list[TopicMeta | None] = []
+    for head, title, explicit in heads:
+        if explicit is not None and not is_slug(explicit):
+            problems.append(Problem(
+                Severity.ERROR, "KB107", path, head.start + 1, 1,
+                f"'{{#{explicit}}}' is not a valid slug",
+                "use lowercase ASCII words joined by '-', e.g. {#knowledge-updates}"))
+        entry = next((e for e in entries if e.slug == explicit), None) if explicit else None
+        chosen.append(entry or by_title.get(title))
+    claimed = {id(entry) for entry in chosen if entry is not None}
+    orphans = [entry for entry in entries if id(entry) not in claimed]
+    unmatched = [index for index, entry in enumerate(chosen)
+                 if entry is None and heads[index][2] is None]
+    if orphans and len(orphans) == len(unmatched):
+        for index, entry in zip(unmatched, orphans):
+            chosen[index] = entry
+            problems.append(Problem(
+                Severity.INFO, "KB108", metadata.path, entry.line, 1,
+                f"heading '{heads[index][1]}' (line {heads[index][0].start + 1}) kept the "
+                f"slug '{entry.slug}' recorded for '{entry.title}'",
+                "update 'title' in the sidecar to the new heading"))
+    else:
+        for entry in orphans:
+            problems.append(Problem(
+                Severity.WARNING, "KB109", metadata.path, entry.line, 1,
+                f"no heading '{entry.title}' in the digest for slug '{entry.slug}'",
+                "fix the title, or delete the entry if the topic was removed"))
+    result = []
+    for number, ((_, title, explicit), entry) in enumerate(zip(heads, chosen), start=1):
+        if explicit is not None and is_slug(explicit):
+            result.append((explicit, entry))
+        elif entry is not None:
+            result.append((entry.slug, entry))
+        else:
+            result.append((slugify(title, max_length=DEFAULT_SLUG_LENGTH) or f"topic-{number}",
+                           None))
+    return result

@@ -1,0 +1,266 @@
+"""Pages as Markdown: the model rendered for Python-Markdown and Material.
+
+Note text is copied line by line; only structure is added around it:
+headings with fixed anchors for threads and ``###`` items, and
+``pymdownx.blocks.html`` containers for labelled turns. Links between pages
+are relative ``.md`` paths, so MkDocs checks every one of them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from .messages import Messages
+from .metadata import Tag
+from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
+
+TOC_LABEL_LENGTH = 32
+_SLASH_RUN = re.compile(r"^\s*(/{3,})")
+_BACKTICK_RUN = re.compile(r"`+")
+_inline_parser = MarkdownIt("commonmark")
+
+
+def home_path() -> str:
+    return "index.md"
+
+
+def tags_path() -> str:
+    return "tags.md"
+
+
+def digest_path(digest: Digest) -> str:
+    return f"{digest.id}/index.md"
+
+
+def topic_path(digest: Digest, topic: Topic) -> str:
+    return f"{digest.id}/{topic.slug}.md"
+
+
+def relative(source: str, target: str) -> str:
+    """The link from page ``source`` to page ``target``, both docs-relative."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page of one language needs to know."""
+
+    language: str
+    messages: Messages
+    tags: dict[str, Tag]
+    translate_url: str
+
+
+def plain_text(markdown: str) -> str:
+    """The text a reader sees of one line of inline Markdown."""
+    tokens = _inline_parser.parseInline(markdown)
+    parts: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return "".join(parts).strip()
+
+
+def shorten(text: str, length: int = TOC_LABEL_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def label_text(label: Label, messages: Messages) -> str:
+    if label.role is Role.SPEAKER:
+        return messages("label.speaker", n=label.number)
+    return messages(f"label.{label.role.value}") + (str(label.number) if label.number else "")
+
+
+def digest_title(digest: Digest, messages: Messages) -> str:
+    return messages("digest.title", date=digest.id)
+
+
+def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Context) -> str:
+    """A topic page in ``context.language``: the translation, or the source under a notice."""
+    messages = context.messages
+    shown_digest = archive.translation(digest, context.language)
+    shown = shown_digest.topic(topic.slug) if shown_digest else None
+    path = topic_path(digest, topic)
+    position = digest.topics.index(topic) + 1
+    lines = _front_matter(topic.tags, context)
+    if shown is None:
+        lines += _untranslated("untranslated.topic", context)
+    source_line = messages(
+        "topic.source", digest=digest_title(digest, messages),
+        link=relative(path, digest_path(digest)), position=position, count=len(digest.topics))
+    body = [f"# {(shown or topic).title} {{ #{topic.slug} }}", "", source_line, "{: .kb-source }", ""]
+    body += _nodes((shown or topic).body, 2, messages)
+    if shown is None:
+        body = _block(f"div.kb-original[lang=\"{digest.language}\"]", body)
+    return _join(lines + body)
+
+
+def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
+    messages = context.messages
+    shown = archive.translation(digest, context.language)
+    lines = [f"# {digest_title(digest, messages)}", ""]
+    if shown is None:
+        lines += _untranslated("untranslated.digest", context)
+    preamble = (shown or digest).preamble
+    if preamble:
+        lines += _chunks(preamble)
+    lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
+    for number, topic in enumerate(digest.topics, start=1):
+        translated = shown.topic(topic.slug) if shown else None
+        title = (translated or topic).title
+        link = relative(digest_path(digest), topic_path(digest, topic))
+        facts = " · ".join(_facts(topic, messages))
+        lines.append(f"{number}. [{title}]({link})" + (f" · {facts}" if facts else ""))
+    return _join(lines)
+
+
+def render_home(archive: Archive, context: Context) -> str:
+    messages = context.messages
+    path = home_path()
+    lines = [f"# {messages('site.title')}", "", messages("home.intro"), "",
+             messages("home.origin"), ""]
+    latest = archive.latest
+    if latest is not None:
+        lines += [f"## {messages('home.latest')} {{ #latest }}", "",
+                  messages("home.latest_line", digest=digest_title(latest, messages),
+                           link=relative(path, digest_path(latest)),
+                           topics=messages.count("topics", len(latest.topics))), ""]
+    lines += [f"## {messages('home.all_digests')} {{ #digests }}", ""]
+    for digest in reversed(archive.digests):
+        shown = archive.translation(digest, context.language)
+        lines += [f"### [{digest_title(digest, messages)}]({relative(path, digest_path(digest))})"
+                  f" {{ #digest-{digest.id} }}", ""]
+        for topic in digest.topics:
+            translated = shown.topic(topic.slug) if shown else None
+            lines.append(f"- [{(translated or topic).title}]"
+                         f"({relative(path, topic_path(digest, topic))})")
+        lines.append("")
+    lines += [f"## {messages('home.browse_tags')} {{ #tags }}", "",
+              messages("home.tags_line", link=relative(path, tags_path())), ""]
+    return _join(lines)
+
+
+def render_tags(context: Context) -> str:
+    messages = context.messages
+    return _join([f"# {messages('tags.title')}", "", messages("tags.intro"), "",
+                  "<!-- material/tags -->"])
+
+
+def nav(archive: Archive, messages: Messages, language: str) -> list:
+    """The navigation, digests newest first and topics in source order."""
+    digests = []
+    for digest in reversed(archive.digests):
+        shown = archive.translation(digest, language)
+        topics = []
+        for topic in digest.topics:
+            translated = shown.topic(topic.slug) if shown else None
+            topics.append({plain_text((translated or topic).title): topic_path(digest, topic)})
+        digests.append({digest.id: [digest_path(digest), *topics]})
+    return [
+        {messages("nav.home"): home_path()},
+        {messages("nav.digests"): digests},
+        {messages("nav.tags"): tags_path()},
+    ]
+
+
+def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
+    questions = sum(1 for thread in topic.threads if thread.label.role is Role.QUESTION)
+    discussions = len(topic.threads) - questions
+    for key, n in (("questions", questions), ("discussions", discussions),
+                   ("sections", len(topic.sections)), ("speakers", len(topic.speakers))):
+        if n:
+            yield messages.count(key, n)
+
+
+def _front_matter(tag_ids: Iterable[str], context: Context) -> list[str]:
+    names = [context.tags[tag].name(context.language) for tag in tag_ids if tag in context.tags]
+    if not names:
+        return []
+    return ["---", "tags:", *(f"  - {_yaml_string(name)}" for name in names), "---", ""]
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _untranslated(key: str, context: Context) -> list[str]:
+    messages = context.messages
+    return [f'!!! warning "{messages("untranslated.title")}"', "",
+            "    " + messages(key, link=context.translate_url), ""]
+
+
+def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]:
+    lines: list[str] = []
+    for node in nodes:
+        if isinstance(node, Turn):
+            lines += _turn(node, messages)
+        elif isinstance(node, Thread):
+            label = label_text(node.label, messages)
+            lines += [_heading(level, f"**{label}**{{ .kb-label }} {node.title}",
+                               node.anchor, f"{label} {plain_text(node.title)}"), ""]
+            lines += _nodes(node.body, level + 1, messages)
+        elif isinstance(node, Section):
+            lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
+            lines += _nodes(node.body, level + 1, messages)
+    return lines
+
+
+def _heading(level: int, text: str, anchor: str, toc_label: str) -> str:
+    label = shorten(toc_label).replace('"', "'").replace("{", "(").replace("}", ")")
+    return f'{"#" * min(level, 6)} {text} {{ #{anchor} data-toc-label="{label}" }}'
+
+
+def _turn(turn: Turn, messages: Messages) -> list[str]:
+    if turn.label is None:
+        return _chunks(turn.chunks)
+    label = f"**{label_text(turn.label, messages)}**{{ .kb-speaker }}"
+    chunks = list(turn.chunks)
+    if chunks and chunks[0].kind == "paragraph":
+        first = chunks[0]
+        chunks[0] = Chunk(first.line, (f"{label} {first.lines[0]}", *first.lines[1:]), first.kind)
+        content = _chunks(chunks)
+    else:
+        content = [label, "", *_chunks(chunks)]
+    role = turn.label.role.value
+    selector = f"div.kb-turn.kb-turn--{role}"
+    if turn.label.role is Role.SPEAKER:
+        selector += f".kb-speaker-{(turn.label.number - 1) % 6 + 1}"
+    return _block(selector, content)
+
+
+def _chunks(chunks: Iterable[Chunk]) -> list[str]:
+    lines: list[str] = []
+    for chunk in chunks:
+        if chunk.raw_html:
+            fence = "`" * max(3, 1 + max((len(run) for line in chunk.lines
+                                          for run in _BACKTICK_RUN.findall(line)), default=0))
+            lines += [f"{fence}html", *chunk.lines, fence, ""]
+        else:
+            lines += [*chunk.lines, ""]
+    return lines
+
+
+def _block(selector: str, content: list[str]) -> list[str]:
+    """A ``pymdownx.blocks.html`` container whose fence no content line can close.
+
+    Nested containers come out right by themselves: the inner fences are
+    content lines of the outer one, which therefore gets a longer fence.
+    """
+    longest = max((len(match.group(1)) for line in content
+                   if (match := _SLASH_RUN.match(line))), default=2)
+    fence = "/" * (longest + 1)
+    return [f"{fence} html | {selector}", "", *content, fence, ""]
+
+
+def _join(lines: list[str]) -> str:
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"

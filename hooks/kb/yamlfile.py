@@ -1,0 +1,48 @@
+"""YAML data files with line numbers, so every problem in them can be located."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .model import Problem, Severity
+
+LINE = "__line__"
+
+
+class _LocatingLoader(yaml.SafeLoader):
+    """A safe loader that records the source line of every mapping under ``LINE``."""
+
+
+def _mapping_with_line(loader: _LocatingLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    mapping = {
+        loader.construct_object(key, deep=True): loader.construct_object(value, deep=True)
+        for key, value in node.value
+    }
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LocatingLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line
+)
+
+
+def load(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """The parsed document (mappings carry ``LINE``), or ``None`` and the syntax error."""
+    try:
+        return yaml.load(text, Loader=_LocatingLoader), []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(Severity.ERROR, "KB201", path, line, col,
+                              f"invalid YAML: {error.problem or error}",
+                              "check indentation and quote values containing ':' or '#'")]
+    except yaml.YAMLError as error:
+        return None, [Problem(Severity.ERROR, "KB201", path, 1, 1, f"invalid YAML: {error}")]
+
+
+def line_of(value: Any, default: int = 1) -> int:
+    return value.get(LINE, default) if isinstance(value, dict) else default
