@@ -31,7 +31,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         language=language,
         messages=build.sources.messages[language],
         tags=build.sources.tags,
-        translate_url=f"{(config.repo_url or '').rstrip('/')}/blob/main/CONTRIBUTING.md#translating",
+        translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
     )
 
     def add(src_uri: str, content: str, edit_uri: str | None = None) -> None:
@@ -46,6 +46,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         edit_uri = f"{glue.NOTES_FOLDER}/{PurePosixPath(shown.path).name}"
         add(render.digest_path(digest), render.render_digest(archive, digest, context), edit_uri)
         for topic in digest.topics:
-            add(render.topic_path(digest, topic),
-                render.render_topic(archive, digest, topic, context), edit_uri)
+            add(
+                render.topic_path(digest, topic),
+                render.render_topic(archive, digest, topic, context),
+                edit_uri,
+            )
     return files

@@ -49,7 +49,8 @@ def load(
     tags, found = parse_tags(_read(data_dir / "tags.yml"), shown(data_dir / "tags.yml"), languages)
     problems += found
     messages, found = messages_module.parse(
-        _read(data_dir / "messages.yml"), shown(data_dir / "messages.yml"), languages)
+        _read(data_dir / "messages.yml"), shown(data_dir / "messages.yml"), languages
+    )
     problems += found
 
     digests: list[Digest] = []
@@ -59,15 +60,29 @@ def load(
             continue
         date, language = date_of(path.name)
         if date is None:
-            problems.append(Problem(
-                Severity.ERROR, "KB101", shown(path), 1, 1,
-                f"file name '{path.name}' is not a digest date",
-                "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB101",
+                    shown(path),
+                    1,
+                    1,
+                    f"file name '{path.name}' is not a digest date",
+                    "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md",
+                )
+            )
             continue
         if language is not None and language not in languages:
-            problems.append(Problem(
-                Severity.ERROR, "KB101", shown(path), 1, 1,
-                f"'{language}' is not a language of this site ({', '.join(languages)})"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB101",
+                    shown(path),
+                    1,
+                    1,
+                    f"'{language}' is not a language of this site ({', '.join(languages)})",
+                )
+            )
             continue
         text, found = decode(path.read_bytes(), shown(path))
         problems += found
@@ -77,8 +92,13 @@ def load(
         if language is None:
             metadata, found = _sidecar(path, shown, tags)
             problems += found
-        digest, found = parse_digest(text, path=shown(path), date=date,
-                                     language=language or source_language, metadata=metadata)
+        digest, found = parse_digest(
+            text,
+            path=shown(path),
+            date=date,
+            language=language or source_language,
+            metadata=metadata,
+        )
         problems += found
         if language is None:
             digests.append(digest)
@@ -86,20 +106,34 @@ def load(
             translations.setdefault(language, {})[digest.id] = digest
 
     known = {digest.id for digest in digests}
-    for language, by_id in translations.items():
+    for by_id in translations.values():
         for digest_id, digest in by_id.items():
             if digest_id not in known:
-                problems.append(Problem(
-                    Severity.ERROR, "KB112", digest.path, 1, 1,
-                    f"translation of a digest that does not exist ({digest_id})",
-                    "name the translation after its source digest, e.g. 20231112.en.md"))
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "KB112",
+                        digest.path,
+                        1,
+                        1,
+                        f"translation of a digest that does not exist ({digest_id})",
+                        "name the translation after its source digest, e.g. 20231112.en.md",
+                    )
+                )
     for sidecar in sorted(notes_dir.glob(f"*{SIDECAR_SUFFIX}")) if notes_dir.is_dir() else ():
         digest_date, _ = date_of(sidecar.with_suffix(".md").name)
         if not sidecar.with_suffix(".md").exists() or digest_date is None:
-            problems.append(Problem(
-                Severity.ERROR, "KB206", shown(sidecar), 1, 1,
-                "metadata file without a digest beside it",
-                f"rename it after its digest, e.g. 20231112{SIDECAR_SUFFIX}"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB206",
+                    shown(sidecar),
+                    1,
+                    1,
+                    "metadata file without a digest beside it",
+                    f"rename it after its digest, e.g. 20231112{SIDECAR_SUFFIX}",
+                )
+            )
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
     return Sources(archive, tags, messages, tuple(problems))
@@ -113,10 +147,17 @@ def _sidecar(note: Path, shown, tags: dict[str, Tag]) -> tuple[DigestMeta | None
     for topic in metadata.topics:
         for tag in topic.tags:
             if tag not in tags:
-                problems.append(Problem(
-                    Severity.ERROR, "KB205", metadata.path, topic.line, 1,
-                    f"unknown tag '{tag}' for topic '{topic.title}'",
-                    "use an id from data/tags.yml, or add the tag there"))
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "KB205",
+                        metadata.path,
+                        topic.line,
+                        1,
+                        f"unknown tag '{tag}' for topic '{topic.title}'",
+                        "use an id from data/tags.yml, or add the tag there",
+                    )
+                )
     return metadata, problems
 
 

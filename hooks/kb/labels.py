@@ -13,15 +13,25 @@ import re
 
 from .model import Label, Role
 
-_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _NUMBER = r"(?P<number>\d+|[零〇一二两三四五六七八九十百]+)"
 _COLON = r"[：:]"
 
-_SPEAKER = re.compile(
-    rf"^(?:研究员|Researcher)\s*{_NUMBER}\s*(?:{_COLON}\s*|$)"
-)
+_SPEAKER = re.compile(rf"^(?:研究员|Researcher)\s*{_NUMBER}\s*(?:{_COLON}\s*|$)")
 _LETTER = re.compile(
     r"^(?P<letter>[QADF])(?P<number>\d*)\s*"
     r"(?:[(（]\s*(?P<word>Question|Answer|Discussion|Follow(?:[- ]?up)?)\s*[)）])?\s*"
@@ -64,7 +74,7 @@ def split_label(line: str) -> tuple[Label, str] | None:
     stripped = line.strip()
     speaker = _SPEAKER.match(stripped)
     if speaker:
-        return Label(Role.SPEAKER, chinese_number(speaker["number"])), stripped[speaker.end():]
+        return Label(Role.SPEAKER, chinese_number(speaker["number"])), stripped[speaker.end() :]
     letter = _LETTER.match(stripped)
     if letter and letter["letter"].isupper():
         word = letter["word"]
@@ -72,5 +82,5 @@ def split_label(line: str) -> tuple[Label, str] | None:
             return None
         number = int(letter["number"]) if letter["number"] else None
         role = _LETTER_ROLES[letter["letter"]]
-        return Label(role, number), stripped[letter.end():]
+        return Label(role, number), stripped[letter.end() :]
     return None

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -27,22 +27,21 @@ from markdown.treeprocessors import Treeprocessor
 # punctuation, spaces) ends it.
 BARE_URL = r"https?://[!#-;=?-\[\]_a-z~]+"
 _TRAILING = ".,;:!?'\"*_"
+_CLOSERS = {")": "(", "]": "["}
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 
 
 def trim_url(url: str) -> str:
     """Drop trailing punctuation and a closing bracket that opened before the URL."""
-    while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
-        elif url[-1] == "]" and url.count("]") > url.count("["):
-            url = url[:-1]
-        else:
-            break
+    while url and (url[-1] in _TRAILING or _unbalanced_closer(url)):
+        url = url[:-1]
     return url
+
+
+def _unbalanced_closer(url: str) -> bool:
+    opener = _CLOSERS.get(url[-1])
+    return opener is not None and url.count(url[-1]) > url.count(opener)
 
 
 def is_safe_url(url: str) -> bool:
@@ -70,13 +69,13 @@ class BareUrlProcessor(InlineProcessor):
         url = trim_url(match.group(0))
         if len(url) <= len("https://"):
             return None, None, None
-        link = etree.Element("a", {"href": url})
+        link = Element("a", {"href": url})
         link.text = url
         return link, match.start(0), match.start(0) + len(url)
 
 
 class SafeLinksProcessor(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         for element in root.iter():
             if element.tag == "a" and "href" in element.attrib:
                 if not is_safe_url(element.get("href")):

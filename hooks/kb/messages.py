@@ -26,7 +26,9 @@ class Messages:
         return self(f"count.{key}", n=n)
 
 
-def parse(text: str, path: str, languages: tuple[str, ...]) -> tuple[dict[str, Messages], list[Problem]]:
+def parse(
+    text: str, path: str, languages: tuple[str, ...]
+) -> tuple[dict[str, Messages], list[Problem]]:
     """Messages per language; a key missing in a language is an error."""
     data, problems = yamlfile.load(text, path)
     if problems:
@@ -44,10 +46,19 @@ def parse(text: str, path: str, languages: tuple[str, ...]) -> tuple[dict[str, M
             else:
                 valid = isinstance(entry, str)
             if not valid:
-                problems.append(Problem(
-                    Severity.ERROR, "KB204", path, line, 1,
-                    f"message '{key}' has no '{language}' text",
-                    "add the translation under the key"))
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "KB204",
+                        path,
+                        line,
+                        1,
+                        f"message '{key}' has no '{language}' text",
+                        "add the translation under the key",
+                    )
+                )
                 continue
             per_language[language][key] = entry
-    return {language: Messages(language, entries) for language, entries in per_language.items()}, problems
+    return {
+        language: Messages(language, entries) for language, entries in per_language.items()
+    }, problems

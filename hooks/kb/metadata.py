@@ -66,8 +66,11 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
             error(line, "topic entry without a 'title' (the heading it belongs to)")
             continue
         if not isinstance(slug, str) or not is_slug(slug):
-            error(line, f"slug {slug!r} is not lowercase ASCII words joined by '-'",
-                  "use letters, digits and hyphens, e.g. 'knowledge-updates'")
+            error(
+                line,
+                f"slug {slug!r} is not lowercase ASCII words joined by '-'",
+                "use letters, digits and hyphens, e.g. 'knowledge-updates'",
+            )
             continue
         if slug in seen:
             error(line, f"slug '{slug}' is also given on line {seen[slug]}")
@@ -80,7 +83,9 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
     return DigestMeta(path, tuple(topics)), problems
 
 
-def parse_tags(text: str, path: str, languages: tuple[str, ...]) -> tuple[dict[str, Tag], list[Problem]]:
+def parse_tags(
+    text: str, path: str, languages: tuple[str, ...]
+) -> tuple[dict[str, Tag], list[Problem]]:
     """The controlled tag vocabulary: a list of ``{id, <language>: name, ...}``."""
     data, problems = yamlfile.load(text, path)
     tags: dict[str, Tag] = {}
@@ -92,17 +97,27 @@ def parse_tags(text: str, path: str, languages: tuple[str, ...]) -> tuple[dict[s
         line = yamlfile.line_of(entry)
         tag_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(tag_id, str) or not is_slug(tag_id):
-            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
-                                    f"tag id {tag_id!r} is not a slug"))
+            problems.append(
+                Problem(Severity.ERROR, "KB203", path, line, 1, f"tag id {tag_id!r} is not a slug")
+            )
             continue
         if tag_id in tags:
-            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
-                                    f"duplicate tag id '{tag_id}'"))
+            problems.append(
+                Problem(Severity.ERROR, "KB203", path, line, 1, f"duplicate tag id '{tag_id}'")
+            )
             continue
         missing = [language for language in languages if not isinstance(entry.get(language), str)]
         if missing:
-            problems.append(Problem(Severity.ERROR, "KB203", path, line, 1,
-                                    f"tag '{tag_id}' has no name in {', '.join(missing)}"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB203",
+                    path,
+                    line,
+                    1,
+                    f"tag '{tag_id}' has no name in {', '.join(missing)}",
+                )
+            )
             continue
         tags[tag_id] = Tag(tag_id, {language: entry[language] for language in languages})
     return tags, problems

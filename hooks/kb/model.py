@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -34,7 +34,7 @@ class Problem:
         return f"{located} Hint: {self.hint}" if self.hint else located
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """What a labelled paragraph is in the discussion."""
 
     SPEAKER = "speaker"  # 研究员1：

@@ -94,9 +94,17 @@ def parse_digest(
     topic_starts = [index for index, block in enumerate(blocks) if block.heading_level == 2]
     problems: list[Problem] = []
     if not topic_starts:
-        problems.append(Problem(
-            Severity.ERROR, "KB104", path, 1, 1, "no topic heading ('## ') in this digest",
-            "start every topic with a line '## 话题标题'"))
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                "KB104",
+                path,
+                1,
+                1,
+                "no topic heading ('## ') in this digest",
+                "start every topic with a line '## 话题标题'",
+            )
+        )
         return Digest(date, language, path, (), ()), problems
 
     preamble = tuple(_chunk(lines, block, None) for block in blocks[: topic_starts[0]])
@@ -113,19 +121,33 @@ def parse_digest(
         slug, meta = slugs[number]
         if slug in seen:
             first_line, first_title = seen[slug]
-            problems.append(Problem(
-                Severity.ERROR, "KB106", path, head.start + 1, 1,
-                f"topic '{title}' gets the slug '{slug}', already used by "
-                f"'{first_title}' on line {first_line}",
-                "give one of them another slug with '{#another-slug}' after its heading"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB106",
+                    path,
+                    head.start + 1,
+                    1,
+                    f"topic '{title}' gets the slug '{slug}', already used by "
+                    f"'{first_title}' on line {first_line}",
+                    "give one of them another slug with '{#another-slug}' after its heading",
+                )
+            )
         seen.setdefault(slug, (head.start + 1, title))
         stop = topic_starts[number + 1] if number + 1 < len(topic_starts) else len(blocks)
         body = _structure(lines, blocks[index + 1 : stop], path, problems)
         if not body:
-            problems.append(Problem(
-                Severity.WARNING, "KB105", path, head.start + 1, 1,
-                f"topic '{title}' has no content",
-                "write the discussion under the heading or remove the heading"))
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "KB105",
+                    path,
+                    head.start + 1,
+                    1,
+                    f"topic '{title}' has no content",
+                    "write the discussion under the heading or remove the heading",
+                )
+            )
         topics.append(Topic(slug, title, head.start + 1, body, meta.tags if meta else ()))
     return Digest(date, language, path, preamble, tuple(topics)), problems
 
@@ -198,8 +220,9 @@ class _Open:
             self.container().append(Section(anchor, sub_level, title, line, tuple(body)))
 
 
-def _structure(lines: list[str], blocks: list[_Block], path: str,
-               problems: list[Problem]) -> tuple[Node, ...]:
+def _structure(
+    lines: list[str], blocks: list[_Block], path: str, problems: list[Problem]
+) -> tuple[Node, ...]:
     state = _Open()
     anchors: set[str] = set()
     counters = {Role.QUESTION: 0, Role.DISCUSSION: 0}
@@ -207,14 +230,24 @@ def _structure(lines: list[str], blocks: list[_Block], path: str,
         level = block.heading_level
         if level is not None:
             if level == 1:
-                problems.append(Problem(
-                    Severity.WARNING, "KB111", path, block.start + 1, 1,
-                    "a level-1 heading inside a topic is shown as a section",
-                    "use '### ' for items inside a topic"))
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        "KB111",
+                        path,
+                        block.start + 1,
+                        1,
+                        "a level-1 heading inside a topic is shown as a section",
+                        "use '### ' for items inside a topic",
+                    )
+                )
                 level = 3
             title, explicit = split_explicit_id(block.inline)
-            anchor = explicit if explicit and is_slug(explicit) else (
-                slugify(title, max_length=SECTION_ANCHOR_LENGTH) or f"s{len(anchors) + 1}")
+            anchor = (
+                explicit
+                if explicit and is_slug(explicit)
+                else (slugify(title, max_length=SECTION_ANCHOR_LENGTH) or f"s{len(anchors) + 1}")
+            )
             anchor = unique(anchor, anchors)
             anchors.add(anchor)
             state.close_sections(level)
@@ -284,37 +317,62 @@ def _assign_slugs(
     chosen: list[TopicMeta | None] = []
     for head, title, explicit in heads:
         if explicit is not None and not is_slug(explicit):
-            problems.append(Problem(
-                Severity.ERROR, "KB107", path, head.start + 1, 1,
-                f"'{{#{explicit}}}' is not a valid slug",
-                "use lowercase ASCII words joined by '-', e.g. {#knowledge-updates}"))
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB107",
+                    path,
+                    head.start + 1,
+                    1,
+                    f"'{{#{explicit}}}' is not a valid slug",
+                    "use lowercase ASCII words joined by '-', e.g. {#knowledge-updates}",
+                )
+            )
         entry = next((e for e in entries if e.slug == explicit), None) if explicit else None
         chosen.append(entry or by_title.get(title))
     claimed = {id(entry) for entry in chosen if entry is not None}
     orphans = [entry for entry in entries if id(entry) not in claimed]
-    unmatched = [index for index, entry in enumerate(chosen)
-                 if entry is None and heads[index][2] is None]
+    unmatched = [
+        index for index, entry in enumerate(chosen) if entry is None and heads[index][2] is None
+    ]
     if orphans and len(orphans) == len(unmatched):
-        for index, entry in zip(unmatched, orphans):
+        for index, entry in zip(unmatched, orphans, strict=True):
             chosen[index] = entry
-            problems.append(Problem(
-                Severity.INFO, "KB108", metadata.path, entry.line, 1,
-                f"heading '{heads[index][1]}' (line {heads[index][0].start + 1}) kept the "
-                f"slug '{entry.slug}' recorded for '{entry.title}'",
-                "update 'title' in the sidecar to the new heading"))
+            problems.append(
+                Problem(
+                    Severity.INFO,
+                    "KB108",
+                    metadata.path,
+                    entry.line,
+                    1,
+                    f"heading '{heads[index][1]}' (line {heads[index][0].start + 1}) kept the "
+                    f"slug '{entry.slug}' recorded for '{entry.title}'",
+                    "update 'title' in the sidecar to the new heading",
+                )
+            )
     else:
         for entry in orphans:
-            problems.append(Problem(
-                Severity.WARNING, "KB109", metadata.path, entry.line, 1,
-                f"no heading '{entry.title}' in the digest for slug '{entry.slug}'",
-                "fix the title, or delete the entry if the topic was removed"))
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "KB109",
+                    metadata.path,
+                    entry.line,
+                    1,
+                    f"no heading '{entry.title}' in the digest for slug '{entry.slug}'",
+                    "fix the title, or delete the entry if the topic was removed",
+                )
+            )
     result = []
-    for number, ((_, title, explicit), entry) in enumerate(zip(heads, chosen), start=1):
+    for number, ((_, title, explicit), entry) in enumerate(
+        zip(heads, chosen, strict=True), start=1
+    ):
         if explicit is not None and is_slug(explicit):
             result.append((explicit, entry))
         elif entry is not None:
             result.append((entry.slug, entry))
         else:
-            result.append((slugify(title, max_length=DEFAULT_SLUG_LENGTH) or f"topic-{number}",
-                           None))
+            result.append(
+                (slugify(title, max_length=DEFAULT_SLUG_LENGTH) or f"topic-{number}", None)
+            )
     return result

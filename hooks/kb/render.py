@@ -94,12 +94,22 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
-        "topic.source", digest=digest_title(digest, messages),
-        link=relative(path, digest_path(digest)), position=position, count=len(digest.topics))
-    body = [f"# {(shown or topic).title} {{ #{topic.slug} }}", "", source_line, "{: .kb-source }", ""]
+        "topic.source",
+        digest=digest_title(digest, messages),
+        link=relative(path, digest_path(digest)),
+        position=position,
+        count=len(digest.topics),
+    )
+    body = [
+        f"# {(shown or topic).title} {{ #{topic.slug} }}",
+        "",
+        source_line,
+        "{: .kb-source }",
+        "",
+    ]
     body += _nodes((shown or topic).body, 2, messages)
     if shown is None:
-        body = _block(f"div.kb-original[lang=\"{digest.language}\"]", body)
+        body = _block(f'div.kb-original[lang="{digest.language}"]', body)
     return _join(lines + body)
 
 
@@ -125,33 +135,55 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
 def render_home(archive: Archive, context: Context) -> str:
     messages = context.messages
     path = home_path()
-    lines = [f"# {messages('site.title')}", "", messages("home.intro"), "",
-             messages("home.origin"), ""]
+    lines = [
+        f"# {messages('site.title')}",
+        "",
+        messages("home.intro"),
+        "",
+        messages("home.origin"),
+        "",
+    ]
     latest = archive.latest
     if latest is not None:
-        lines += [f"## {messages('home.latest')} {{ #latest }}", "",
-                  messages("home.latest_line", digest=digest_title(latest, messages),
-                           link=relative(path, digest_path(latest)),
-                           topics=messages.count("topics", len(latest.topics))), ""]
+        lines += [
+            f"## {messages('home.latest')} {{ #latest }}",
+            "",
+            messages(
+                "home.latest_line",
+                digest=digest_title(latest, messages),
+                link=relative(path, digest_path(latest)),
+                topics=messages.count("topics", len(latest.topics)),
+            ),
+            "",
+        ]
     lines += [f"## {messages('home.all_digests')} {{ #digests }}", ""]
     for digest in reversed(archive.digests):
         shown = archive.translation(digest, context.language)
-        lines += [f"### [{digest_title(digest, messages)}]({relative(path, digest_path(digest))})"
-                  f" {{ #digest-{digest.id} }}", ""]
+        lines += [
+            f"### [{digest_title(digest, messages)}]({relative(path, digest_path(digest))})"
+            f" {{ #digest-{digest.id} }}",
+            "",
+        ]
         for topic in digest.topics:
             translated = shown.topic(topic.slug) if shown else None
-            lines.append(f"- [{(translated or topic).title}]"
-                         f"({relative(path, topic_path(digest, topic))})")
+            lines.append(
+                f"- [{(translated or topic).title}]({relative(path, topic_path(digest, topic))})"
+            )
         lines.append("")
-    lines += [f"## {messages('home.browse_tags')} {{ #tags }}", "",
-              messages("home.tags_line", link=relative(path, tags_path())), ""]
+    lines += [
+        f"## {messages('home.browse_tags')} {{ #tags }}",
+        "",
+        messages("home.tags_line", link=relative(path, tags_path())),
+        "",
+    ]
     return _join(lines)
 
 
 def render_tags(context: Context) -> str:
     messages = context.messages
-    return _join([f"# {messages('tags.title')}", "", messages("tags.intro"), "",
-                  "<!-- material/tags -->"])
+    return _join(
+        [f"# {messages('tags.title')}", "", messages("tags.intro"), "", "<!-- material/tags -->"]
+    )
 
 
 def nav(archive: Archive, messages: Messages, language: str) -> list:
@@ -174,8 +206,12 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
 def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
     questions = sum(1 for thread in topic.threads if thread.label.role is Role.QUESTION)
     discussions = len(topic.threads) - questions
-    for key, n in (("questions", questions), ("discussions", discussions),
-                   ("sections", len(topic.sections)), ("speakers", len(topic.speakers))):
+    for key, n in (
+        ("questions", questions),
+        ("discussions", discussions),
+        ("sections", len(topic.sections)),
+        ("speakers", len(topic.speakers)),
+    ):
         if n:
             yield messages.count(key, n)
 
@@ -193,8 +229,12 @@ def _yaml_string(text: str) -> str:
 
 def _untranslated(key: str, context: Context) -> list[str]:
     messages = context.messages
-    return [f'!!! warning "{messages("untranslated.title")}"', "",
-            "    " + messages(key, link=context.translate_url), ""]
+    return [
+        f'!!! warning "{messages("untranslated.title")}"',
+        "",
+        "    " + messages(key, link=context.translate_url),
+        "",
+    ]
 
 
 def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]:
@@ -204,8 +244,15 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
             lines += _turn(node, messages)
         elif isinstance(node, Thread):
             label = label_text(node.label, messages)
-            lines += [_heading(level, f"**{label}**{{ .kb-label }} {node.title}",
-                               node.anchor, f"{label} {plain_text(node.title)}"), ""]
+            lines += [
+                _heading(
+                    level,
+                    f"**{label}**{{ .kb-label }} {node.title}",
+                    node.anchor,
+                    f"{label} {plain_text(node.title)}",
+                ),
+                "",
+            ]
             lines += _nodes(node.body, level + 1, messages)
         elif isinstance(node, Section):
             lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
@@ -240,8 +287,14 @@ def _chunks(chunks: Iterable[Chunk]) -> list[str]:
     lines: list[str] = []
     for chunk in chunks:
         if chunk.raw_html:
-            fence = "`" * max(3, 1 + max((len(run) for line in chunk.lines
-                                          for run in _BACKTICK_RUN.findall(line)), default=0))
+            fence = "`" * max(
+                3,
+                1
+                + max(
+                    (len(run) for line in chunk.lines for run in _BACKTICK_RUN.findall(line)),
+                    default=0,
+                ),
+            )
             lines += [f"{fence}html", *chunk.lines, fence, ""]
         else:
             lines += [*chunk.lines, ""]
@@ -254,8 +307,9 @@ def _block(selector: str, content: list[str]) -> list[str]:
     Nested containers come out right by themselves: the inner fences are
     content lines of the outer one, which therefore gets a longer fence.
     """
-    longest = max((len(match.group(1)) for line in content
-                   if (match := _SLASH_RUN.match(line))), default=2)
+    longest = max(
+        (len(match.group(1)) for line in content if (match := _SLASH_RUN.match(line))), default=2
+    )
     fence = "/" * (longest + 1)
     return [f"{fence} html | {selector}", "", *content, fence, ""]
 

@@ -25,9 +25,7 @@ def _mapping_with_line(loader: _LocatingLoader, node: yaml.MappingNode) -> dict[
     return mapping
 
 
-_LocatingLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line
-)
+_LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
 def load(text: str, path: str) -> tuple[Any, list[Problem]]:
@@ -37,9 +35,17 @@ def load(text: str, path: str) -> tuple[Any, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(Severity.ERROR, "KB201", path, line, col,
-                              f"invalid YAML: {error.problem or error}",
-                              "check indentation and quote values containing ':' or '#'")]
+        return None, [
+            Problem(
+                Severity.ERROR,
+                "KB201",
+                path,
+                line,
+                col,
+                f"invalid YAML: {error.problem or error}",
+                "check indentation and quote values containing ':' or '#'",
+            )
+        ]
     except yaml.YAMLError as error:
         return None, [Problem(Severity.ERROR, "KB201", path, 1, 1, f"invalid YAML: {error}")]
 

@@ -1,0 +1,301 @@
+"""Real MkDocs builds, strict, asserting on the HTML and the build log."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_site, make_project
+from kb.labels import split_label
+from kb.render import plain_text
+
+pytestmark = pytest.mark.build
+
+TOPICS = [
+    "wider-not-deeper",
+    "knowledge-updates",
+    "repetition-loops",
+    "length-extrapolation",
+    "addition-accuracy",
+    "paper-notes",
+    "discussion",
+    "quick-questions",
+]
+
+
+class _Text(HTMLParser):
+    """The visible text of a page's article, and its links, images and headings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list[str] = []
+        self.links: list[dict] = []
+        self.images: list[dict] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if self.depth:
+            if tag == "a":
+                self.links.append(attributes)
+            if tag == "img":
+                self.images.append(attributes)
+            if "id" in attributes:
+                self.ids.append(attributes["id"])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.parts))
+
+
+def article(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def test_real_site_builds_strict_without_warnings(real_site):
+    assert real_site.warnings == []
+    for prefix in ("", "en/"):
+        assert (real_site.site / prefix / "index.html").exists()
+        assert (real_site.site / prefix / "2023-11-12" / "index.html").exists()
+        assert (real_site.site / prefix / "tags" / "index.html").exists()
+        for slug in TOPICS:
+            assert (real_site.site / prefix / "2023-11-12" / slug / "index.html").exists()
+        assert (real_site.site / prefix / "404.html").exists()
+
+
+def test_every_source_line_is_on_exactly_one_topic_page(real_site):
+    pages = {slug: article(real_site.page(f"2023-11-12/{slug}")).text for slug in TOPICS}
+    source = (ROOT / "docs" / "notes" / "20231112.md").read_text(encoding="utf-8")
+    missing, duplicated = [], []
+    for number, line in enumerate(source.split("\n"), start=1):
+        if not line.strip():
+            continue
+        labelled = split_label(line)
+        text = plain_text(
+            line.lstrip("#").strip()
+            if line.startswith("#")
+            else (labelled[1] if labelled else line)
+        )
+        text = re.sub(r"\s+", " ", re.sub(r"^\d+\.\s+|^-\s+", "", text)).strip()
+        if not text:
+            continue
+        hits = sum(page.count(text) for page in pages.values())
+        expected = (
+            sum(
+                re.sub(r"\s+", " ", plain_text(other)).count(text)
+                for other in source.split("\n")
+                if other.strip()
+            )
+            or 1
+        )
+        if hits == 0:
+            missing.append((number, text))
+        elif hits > expected:
+            duplicated.append((number, text, hits))
+    assert missing == []
+    assert duplicated == []
+
+
+def test_topic_page_shows_structure_and_source(real_site):
+    page = article(real_site.page("2023-11-12/quick-questions"))
+    assert [f"q{n}" for n in range(1, 8)] == [i for i in page.ids if re.fullmatch(r"q\d", i)]
+    assert "出自 2023-11-12 周报 · 第 8 / 8 个话题" in page.text
+    html = real_site.page("2023-11-12/wider-not-deeper")
+    assert html.count('class="kb-speaker"') == 3
+    assert "研究员 1" in article(html).text
+    assert "data-toc-label" not in html
+    toc_labels = re.findall(r'<a href="#q1" class="md-nav__link">\s*<span[^>]*>\s*([^<]*)', html)
+    assert toc_labels and toc_labels[0].startswith("Q 现在大模型为什么")
+
+
+def test_bare_urls_link_exactly_the_url(real_site):
+    links = {a.get("href") for a in article(real_site.page("2023-11-12/quick-questions")).links}
+    assert "https://pku-mocca.github.io/MoConVQ-page/" in links
+    assert "https://arxiv.org/pdf/2310.10198.pdf" in links
+    knowledge = {
+        a.get("href") for a in article(real_site.page("2023-11-12/knowledge-updates")).links
+    }
+    assert "https://x.com/saurabh_garg67/status/1717571699720483023" in knowledge
+    discussion = {a.get("href") for a in article(real_site.page("2023-11-12/discussion")).links}
+    assert "https://arxiv.org/abs/2310.07713" in discussion
+    all_hrefs = knowledge | links | discussion
+    assert not [href for href in all_hrefs if href and re.search(r"[。）；]|Representations", href)]
+
+
+def test_images_keep_alt_text_and_load_lazily(real_site):
+    (image,) = article(real_site.page("2023-11-12/addition-accuracy")).images
+    assert image["alt"] == "image-20231203212429033"
+    assert image["loading"] == "lazy"
+
+
+def test_navigation_lists_topics_in_source_order(real_site):
+    html = real_site.page("2023-11-12/paper-notes")
+    nav = [href for href in re.findall(r'href="([^"]+)" class="md-nav__link', html)]
+    positions = [
+        next(
+            i
+            for i, href in enumerate(nav)
+            if href.rstrip("/").endswith(slug) or (slug == "paper-notes" and href == "./")
+        )
+        for slug in TOPICS
+    ]
+    assert positions == sorted(positions)
+
+
+def test_edit_links_point_at_the_source_digest(real_site):
+    zh = real_site.page("2023-11-12/discussion")
+    en = real_site.page("en/2023-11-12/discussion")
+    assert "/edit/main/docs/notes/20231112.md" in zh
+    assert "/edit/main/docs/notes/20231112.en.md" in en
+
+
+def test_sitemaps_pair_every_page_with_its_counterpart(real_site):
+    for sitemap in (real_site.site / "sitemap.xml", real_site.site / "en" / "sitemap.xml"):
+        xml = sitemap.read_text(encoding="utf-8")
+        base = "https://llm-notes.github.io/llm-notes/"
+        for slug in TOPICS:
+            zh, en = f"{base}2023-11-12/{slug}/", f"{base}en/2023-11-12/{slug}/"
+            assert f"<loc>{zh}</loc>" in xml and f"<loc>{en}</loc>" in xml
+            assert f'hreflang="en" href="{en}"' in xml and f'hreflang="zh" href="{zh}"' in xml
+
+
+def test_language_links_and_lang_attributes(real_site):
+    zh = real_site.page("2023-11-12/discussion")
+    en = real_site.page("en/2023-11-12/discussion")
+    # Material reads sitemap.xml below each alternate link: roots, not pages.
+    assert '<link rel="alternate" href="/llm-notes/en/" hreflang="en">' in zh
+    assert '<link rel="alternate" href="/llm-notes/" hreflang="zh">' in en
+    assert 'href="../../en/2023-11-12/discussion/" hreflang="en"' in zh
+    assert 'href="../../../2023-11-12/discussion/" hreflang="zh"' in en
+    assert '<html lang="zh"' in zh and '<html lang="en"' in en
+    assert '<html lang="en"' in (real_site.site / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in (real_site.site / "404.html").read_text(encoding="utf-8")
+
+
+def test_home_page_links_latest_digest_topics_and_tags(real_site):
+    home = article(real_site.page(""))
+    hrefs = [a.get("href") for a in home.links]
+    assert "2023-11-12/" in hrefs and "tags/" in hrefs
+    assert all(f"2023-11-12/{slug}/" in hrefs for slug in TOPICS)
+    assert "LLaMafia Tech Log" in home.text
+    footer = real_site.page("")
+    assert "LLaMafia Tech Log" in footer.split('class="md-footer')[-1]
+
+
+def test_no_third_party_assets(real_site):
+    for page in real_site.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert [url for url in external if "llm-notes.github.io" not in url] == [], page
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("fixture")
+    docs = make_project(
+        tmp, {"20240107.md": (FIXTURES / "notes" / "20240107.md").read_text(encoding="utf-8")}
+    )
+    return build_site(docs, tmp / "site", strict=False)
+
+
+def test_untranslated_digest_is_reachable_in_english_under_a_notice(fixture_site):
+    assert fixture_site.error is None, fixture_site.log
+    en = fixture_site.page("en/2024-01-07/speaker-forms")
+    zh = fixture_site.page("2024-01-07/speaker-forms")
+    assert "Not translated yet" in en and "尚未翻译" not in zh
+    assert 'lang="zh"' in en.split("<article", 1)[1]
+    assert "Not translated yet" not in fixture_site.page("en/2023-11-12/discussion")
+    assert "Not translated yet" in fixture_site.page("en/2024-01-07")
+
+
+def test_raw_html_in_notes_is_text(fixture_site):
+    html = fixture_site.page("2024-01-07/speaker-forms")
+    body = html.split("<article", 1)[1]
+    assert "<script>alert" not in body and "<work>" not in body
+    assert "&lt;script&gt;" in body and "&lt;work&gt;" in body
+    comment = fixture_site.page("2024-01-07/wen-da-yu-tao-lun").split("<article", 1)[1]
+    assert "&lt;!--" in comment
+
+
+def test_fixture_variants_render(fixture_site):
+    page = article(fixture_site.page("2024-01-07/speaker-forms"))
+    assert "研究员 1 半角冒号的发言。" in page.text
+    assert "研究员 2 独占一行的发言人标记" in page.text
+    assert "研究员 3 中文数字的发言人。" in page.text
+    qa = article(fixture_site.page("2024-01-07/wen-da-yu-tao-lun"))
+    assert {"q1", "q2", "d1", "1-yi-ge-tiao-mu"} <= set(qa.ids)
+    hrefs = [a.get("href") for a in qa.links]
+    assert "https://arxiv.org/abs/2310.07713" in hrefs
+    assert "https://pku-mocca.github.io/MoConVQ-page/" in hrefs
+    assert "注释里的标题也不是话题" in qa.text
+    (warning,) = [w for w in fixture_site.warnings if "KB" in w]
+    assert warning.startswith("kb: ")
+    assert warning.endswith(
+        "docs/notes/20240107.md:51:1: KB105: topic '空话题' has no content "
+        "Hint: write the discussion under the heading or remove the heading"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("20240101.md", "没有话题标题\n", "20240101.md:1:1: KB104: no topic heading"),
+        ("notes.md", "## 话题\n\n内容\n", "notes.md:1:1: KB101: file name 'notes.md'"),
+        (
+            "20240102.md",
+            b"## \xe8\xaf\x9d\n\n\xff\xfe bad\n",
+            "20240102.md:3:1: KB102: invalid UTF-8",
+        ),
+        (
+            "20240103.md",
+            "## 甲\n\n内容\n\n## 乙 {#x}\n\n内容\n\n## 丙 {#x}\n\n内容\n",
+            "20240103.md:9:1: KB106: topic '丙' gets the slug 'x'",
+        ),
+    ],
+)
+def test_bad_notes_fail_with_a_located_message(tmp_path, name, content, expected):
+    docs = make_project(tmp_path, {name: content}, seed=False)
+    (docs / "notes" / "20231112.md").write_text("## 话题\n\n内容\n", encoding="utf-8")
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is not None
+    assert any(expected in message for message in result.warnings), result.log
+    assert "Traceback" not in result.log
+
+
+def test_bom_crlf_and_replacement_characters(tmp_path):
+    text = "\ufeff## 话题\r\n\r\n研究员1：内容\ufffd\r\n"
+    docs = make_project(tmp_path, {"20240104.md": text.encode("utf-8")})
+    result = build_site(docs, tmp_path / "site", strict=False)
+    assert result.error is None, result.log
+    assert any("20240104.md:3:" in w and "KB103" in w for w in result.warnings)
+    assert "研究员 1" in article(result.page("2024-01-04/hua-ti")).text
+
+
+def test_strict_build_fails_on_warnings(tmp_path):
+    docs = make_project(tmp_path, {"20240104.md": "## 话题\n\n内容\ufffd\n"})
+    result = build_site(docs, tmp_path / "site", strict=True)
+    assert result.error is not None
+
+
+def test_build_log_is_clean(real_site):
+    noisy = [
+        r.getMessage()
+        for r in real_site.records
+        if "prefix dict" in r.getMessage() or "Traceback" in r.getMessage()
+    ]
+    assert noisy == []

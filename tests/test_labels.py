@@ -1,0 +1,92 @@
+"""Paragraph labels in every form real digests use."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.labels import chinese_number, split_label
+from kb.model import Label, Role
+
+S, Q, A, D, F = Role.SPEAKER, Role.QUESTION, Role.ANSWER, Role.DISCUSSION, Role.FOLLOW_UP
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "rest"),
+    [
+        ("研究员1：直接能想到的有两点：", Label(S, 1), "直接能想到的有两点："),
+        ("研究员1:half-width colon", Label(S, 1), "half-width colon"),
+        ("研究员 1", Label(S, 1), ""),
+        ("研究员 12 ： 空格", Label(S, 12), "空格"),
+        ("研究员一：中文数字", Label(S, 1), "中文数字"),
+        ("研究员十二：", Label(S, 12), ""),
+        ("研究员二十三：x", Label(S, 23), "x"),
+        ("Researcher 3: English", Label(S, 3), "English"),
+        ("Q：现在大模型为什么", Label(Q), "现在大模型为什么"),
+        ("Q: half-width", Label(Q), "half-width"),
+        ("Q4：numbered", Label(Q, 4), "numbered"),
+        ("A4:numbered answer", Label(A, 4), "numbered answer"),
+        ("A：", Label(A), ""),
+        ("D(Discussion)：请问大家longlora", Label(D), "请问大家longlora"),
+        ("D (Discussion): spaced", Label(D), "spaced"),
+        ("D（Discussion）：全角括号", Label(D), "全角括号"),
+        ("F(Follow)：可能是lora", Label(F), "可能是lora"),
+        ("F (Follow-up): english", Label(F), "english"),
+        ("F1：embedding的scaling", Label(F, 1), "embedding的scaling"),
+        ("F5：scale up RAG", Label(F, 5), "scale up RAG"),
+        ("D：以当前的科技水准", Label(D), "以当前的科技水准"),
+        ("  Q：leading spaces", Label(Q), "leading spaces"),
+    ],
+)
+def test_labels_are_recognised_in_every_form(line, label, rest):
+    assert split_label(line) == (label, rest)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "F1 score is a metric",
+        "A transformer is",
+        "Quick question",
+        "q: lowercase letters are prose",
+        "研究员们认为",
+        "D(Follow)：mismatched word",
+        "Discussion: a word, not the D label",
+        "研究员：没有编号",
+        "",
+    ],
+)
+def test_prose_is_not_a_label(line):
+    assert split_label(line) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("一", 1),
+        ("九", 9),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("九十九", 99),
+        ("一百零五", 105),
+        ("两", 2),
+        ("42", 42),
+    ],
+)
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["：", ":", "： ", ""]))
+def test_any_speaker_number_round_trips(number, colon):
+    label, rest = split_label(f"研究员{number}{colon}")
+    assert label == Label(S, number)
+    assert rest == ""
+
+
+@given(st.text())
+def test_split_label_never_raises(line):
+    result = split_label(line)
+    assert result is None or isinstance(result[0], Label)

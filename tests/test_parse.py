@@ -1,0 +1,259 @@
+"""Splitting digests into topics, threads and turns."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.metadata import DigestMeta, TopicMeta, parse_sidecar
+from kb.model import Role, Section, Severity, Thread, Turn, walk
+from kb.parse import date_of, parse_digest
+from kb.slugs import is_slug
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "docs" / "notes" / "20231112.md"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "notes" / "20240107.md"
+DAY = datetime.date(2024, 1, 7)
+
+
+def parse(text: str, metadata: DigestMeta | None = None, path: str = "notes/20240107.md"):
+    return parse_digest(text, path=path, date=DAY, language="zh", metadata=metadata)
+
+
+def seed():
+    sidecar = SEED.with_suffix(".yml")
+    metadata, problems = parse_sidecar(sidecar.read_text(encoding="utf-8"), "20231112.yml")
+    assert problems == []
+    return parse_digest(
+        SEED.read_text(encoding="utf-8"),
+        path="20231112.md",
+        date=datetime.date(2023, 11, 12),
+        language="zh",
+        metadata=metadata,
+    )
+
+
+def test_seed_has_its_eight_topics_with_published_slugs():
+    digest, problems = seed()
+    assert problems == []
+    assert [topic.slug for topic in digest.topics] == [
+        "wider-not-deeper",
+        "knowledge-updates",
+        "repetition-loops",
+        "length-extrapolation",
+        "addition-accuracy",
+        "paper-notes",
+        "discussion",
+        "quick-questions",
+    ]
+    assert digest.topics[4].title == "GPT的加法正确率，随着位数的增加而降低"
+
+
+def test_seed_discussion_structure():
+    digest, _ = seed()
+    by_slug = {topic.slug: topic for topic in digest.topics}
+    assert [t.anchor for t in by_slug["quick-questions"].threads] == [f"q{n}" for n in range(1, 8)]
+    assert [t.anchor for t in by_slug["discussion"].threads] == ["d1", "d2", "d3", "d4"]
+    assert by_slug["knowledge-updates"].speakers == {1, 2, 3, 4}
+    assert by_slug["repetition-loops"].speakers == {1, 2, 3, 4, 5}
+    assert [s.title for s in by_slug["paper-notes"].sections][1] == (
+        "2.When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement"
+    )
+    follow_ups = [
+        turn.label.number
+        for turn in walk(by_slug["discussion"].body)
+        if isinstance(turn, Turn) and turn.label
+    ]
+    assert follow_ups == [None, None, 1, 2, 3, 4, 5, 5]
+
+
+def test_fixture_variants():
+    digest, problems = parse(FIXTURE.read_text(encoding="utf-8"))
+    assert [topic.slug for topic in digest.topics] == [
+        "speaker-forms",
+        "wen-da-yu-tao-lun",
+        "kong-hua-ti",
+        "guan-yu-llm-wai-tui",
+    ]
+    assert [(p.code, p.line) for p in problems] == [("KB105", 51)]
+    assert digest.preamble[0].lines == ("# 2024-01-07 周报（测试用）",)
+
+    speakers = [node for node in digest.topics[0].body if isinstance(node, Turn)]
+    assert [(t.label.number, t.line) for t in speakers] == [(1, 7), (2, 9), (3, 12), (4, 16)]
+    assert speakers[0].chunks[0].lines == ("半角冒号的发言。",)
+    assert speakers[1].chunks[0].lines == ("独占一行的发言人标记，正文在下一行。",)
+    assert speakers[2].chunks[1].kind == "ordered_list"
+
+    qa = digest.topics[1]
+    threads = [node for node in qa.body if isinstance(node, Thread)]
+    assert [(t.anchor, t.label.role, t.label.number, t.title) for t in threads] == [
+        ("q1", Role.QUESTION, 4, "编号的问题，第一行是标题"),
+        ("q2", Role.QUESTION, None, "半角冒号的问题？"),
+        ("d1", Role.DISCUSSION, None, "一个讨论？"),
+    ]
+    assert threads[0].body[0].label is None
+    assert threads[0].body[0].chunks[0].lines == ("第二行是问题的补充。",)
+    assert threads[0].body[1].label.role is Role.ANSWER
+    assert [t.label.number for t in threads[2].body] == [None, 1]
+    section = next(node for node in qa.body if isinstance(node, Section))
+    assert (section.anchor, section.title) == ("1-yi-ge-tiao-mu", "1. 一个条目")
+    kinds = [chunk.kind for turn in section.body for chunk in turn.chunks]
+    assert kinds == ["paragraph", "fence", "html_block", "paragraph"]
+
+
+def test_headings_in_code_and_comments_are_not_topics():
+    digest, _ = parse(FIXTURE.read_text(encoding="utf-8"))
+    assert "代码块里的标题不是话题" not in [t.title for t in digest.topics]
+    assert "注释里的标题也不是话题" not in [t.title for t in digest.topics]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ("只有正文，没有话题标题。\n", "KB104", 1),
+        ("", "KB104", 1),
+        ("## 一\n\n内容\n\n## 二 {#one}\n\n内容\n\n## 三 {#one}\n\n内容\n", "KB106", 9),
+        ("## 标题 {#Not_A_Slug}\n\n内容\n", "KB107", 1),
+        ("## 有标题\n\n# 一级标题\n\n内容\n", "KB111", 3),
+    ],
+)
+def test_located_problems(text, code, line):
+    _, problems = parse(text)
+    assert (code, line) in [(p.code, p.line) for p in problems]
+
+
+def test_duplicate_slug_names_both_sources():
+    _, problems = parse("## 讨论\n\n甲\n\n## 讨论\n\n乙\n")
+    (problem,) = problems
+    assert problem.severity is Severity.ERROR
+    assert str(problem).startswith("notes/20240107.md:5:1: KB106:")
+    assert "on line 1" in problem.message
+
+
+def test_sidecar_slug_survives_an_edited_heading():
+    meta = DigestMeta(
+        "notes/20240107.yml",
+        (
+            TopicMeta("旧标题", "published-slug", ("rag",), 2),
+            TopicMeta("第二个", "second", (), 5),
+        ),
+    )
+    digest, problems = parse("## 新标题\n\n内容\n\n## 第二个\n\n内容\n", meta)
+    assert [(t.slug, t.tags) for t in digest.topics] == [
+        ("published-slug", ("rag",)),
+        ("second", ()),
+    ]
+    assert [(p.code, p.severity) for p in problems] == [("KB108", Severity.INFO)]
+
+
+def test_sidecar_entry_without_heading_is_reported():
+    meta = DigestMeta("notes/20240107.yml", (TopicMeta("不存在", "gone", (), 3),))
+    _, problems = parse("## 甲 {#a}\n\n内容\n", meta)
+    assert [(p.path, p.line, p.code) for p in problems] == [("notes/20240107.yml", 3, "KB109")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("20231112.md", (datetime.date(2023, 11, 12), None)),
+        ("20231112.en.md", (datetime.date(2023, 11, 12), "en")),
+        ("20231345.md", (None, None)),
+        ("2023-11-12.md", (None, None)),
+        ("notes.md", (None, None)),
+    ],
+)
+def test_file_names(name, expected):
+    assert date_of(name) == expected
+
+
+def test_crlf_and_setext_headings():
+    digest, problems = parse("话题\r\n---\r\n\r\n研究员1：内容\r\n".replace("\r\n", "\n"))
+    assert problems == []
+    assert digest.topics[0].title == "话题"
+
+
+# Generated digests: each generated line comes with the text the model must keep of it.
+_words = (
+    st.text(alphabet=st.sampled_from(list("外推知识更新模型abcXYZ 12")), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def _paragraph(draw):
+    text = draw(_words)
+    label = draw(st.sampled_from(["", "研究员1：", "研究员 2：", "Q：", "A：", "D：", "F1："]))
+    if label.startswith("研究员") and draw(st.booleans()):
+        return [(label.rstrip("："), None), (text, text)]
+    return [(label + text, text)]
+
+
+@st.composite
+def _block(draw):
+    kind = draw(st.sampled_from(["paragraph", "paragraph", "list", "fence", "section"]))
+    if kind == "paragraph":
+        return draw(_paragraph())
+    if kind == "list":
+        items = draw(st.lists(_words, min_size=1, max_size=3))
+        return [(f"- {item}", f"- {item}") for item in items]
+    if kind == "fence":
+        body = draw(_words)
+        return [("```", "```"), (f"## {body}", f"## {body}"), ("```", "```")]
+    title = draw(_words)
+    return [(f"### {title}", title)]
+
+
+@st.composite
+def _digest(draw):
+    lines: list[tuple[str, str | None]] = []
+    for number in range(draw(st.integers(min_value=1, max_value=4))):
+        title = f"话题{number} {draw(_words)}"
+        lines.append((f"## {title}", title))
+        for block in draw(st.lists(_block(), min_size=1, max_size=5)):
+            lines += [("", None), *block]
+        lines.append(("", None))
+    return lines
+
+
+def _model_texts(digest) -> Counter:
+    texts = Counter()
+    for topic in digest.topics:
+        texts[topic.title] += 1
+        for node in walk(topic.body):
+            if isinstance(node, (Thread, Section)):
+                texts[node.title] += 1
+            else:
+                for chunk in node.chunks:
+                    texts.update(line for line in chunk.lines if line.strip())
+    return texts
+
+
+@settings(
+    max_examples=int(__import__("os").environ.get("KB_HYPOTHESIS_EXAMPLES", "300")),
+    suppress_health_check=[HealthCheck.too_slow],
+    deadline=None,
+)
+@given(_digest())
+def test_every_line_lands_in_exactly_one_place(lines):
+    text = "\n".join(line for line, _ in lines)
+    digest, problems = parse(text)
+    assert not [p for p in problems if p.severity is Severity.ERROR]
+    expected = Counter(kept for _, kept in lines if kept)
+    assert _model_texts(digest) == expected
+    slugs = [topic.slug for topic in digest.topics]
+    assert all(is_slug(slug) and slug.isascii() for slug in slugs)
+    again, _ = parse(text)
+    assert again == digest
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_parsing_arbitrary_text_never_raises(text):
+    digest, problems = parse(text)
+    assert digest.topics or any(p.code == "KB104" for p in problems)
