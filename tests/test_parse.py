@@ -257,3 +257,12 @@ def test_every_line_lands_in_exactly_one_place(lines):
 def test_parsing_arbitrary_text_never_raises(text):
     digest, problems = parse(text)
     assert digest.topics or any(p.code == "KB104" for p in problems)
+
+
+def test_the_contributor_template_is_a_valid_digest():
+    template = ROOT / "docs" / "notes" / "_template.md"
+    digest, problems = parse(template.read_text(encoding="utf-8"))
+    assert problems == []
+    assert len(digest.topics) == 3
+    assert [t.anchor for t in digest.topics[0].threads] == ["q1"]
+    assert [t.anchor for t in digest.topics[1].threads] == ["d1"]
