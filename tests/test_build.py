@@ -277,6 +277,15 @@ def test_bad_notes_fail_with_a_located_message(tmp_path, name, content, expected
     assert "Traceback" not in result.log
 
 
+def test_recurring_section_names_get_distinct_pages(tmp_path):
+    docs = make_project(tmp_path, {"20240114.md": "## 讨论&杂谈\n\nD：另一期的讨论\n"})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is None, result.log
+    assert "另一期的讨论" in result.page("2024-01-14/tao-lun-za-tan")
+    assert "另一期的讨论" not in result.page("2023-11-12/discussion")
+    assert "另一期的讨论" in result.page("en/2024-01-14/tao-lun-za-tan")
+
+
 def test_bom_crlf_and_replacement_characters(tmp_path):
     text = "\ufeff## 话题\r\n\r\n研究员1：内容\ufffd\r\n"
     docs = make_project(tmp_path, {"20240104.md": text.encode("utf-8")})
