@@ -41,6 +41,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     add(render.home_path(), render.render_home(archive, context))
     add(render.tags_path(), render.render_tags(context))
+    add(
+        render.translations_path(),
+        render.render_translations(archive, context, build.languages.translations),
+    )
     for digest in archive.digests:
         shown = archive.translation(digest, language) or digest
         edit_uri = f"{glue.NOTES_FOLDER}/{PurePosixPath(shown.path).name}"

@@ -33,6 +33,11 @@ class Languages:
     def is_default(self) -> bool:
         return self.current == self.default
 
+    @property
+    def translations(self) -> tuple[str, ...]:
+        """The languages notes are translated into."""
+        return tuple(language for language in self.all if language != self.default)
+
 
 @dataclass(frozen=True)
 class Build:
@@ -45,9 +50,16 @@ _build: Build | None = None
 
 
 def languages(config: MkDocsConfig) -> Languages:
-    """The language of this build, as mkdocs-static-i18n set it in its ``on_config``."""
+    """The language of this build.
+
+    mkdocs-static-i18n builds the other languages from inside the default
+    language's ``on_post_build`` and leaves ``current_language`` at the last
+    one; while it is not ``building`` another language, the build is the
+    default language's.
+    """
     i18n = config.plugins["i18n"]
-    return Languages(i18n.current_language, i18n.default_language, tuple(i18n.build_languages))
+    current = i18n.current_language if i18n.building else i18n.default_language
+    return Languages(current, i18n.default_language, tuple(i18n.build_languages))
 
 
 def begin(config: MkDocsConfig) -> Build:

@@ -1,8 +1,20 @@
-"""Search: Chinese word segmentation with jieba, quietly."""
+"""Search: quiet jieba, and one search index per language."""
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+
+import glue
+from kb import searchindex
+
+INDEX = Path("search") / "search_index.json"
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -10,3 +22,31 @@ def on_startup(command: str, dirty: bool) -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    langs = glue.languages(config)
+    if langs.is_default:
+        return output
+    try:
+        return searchindex.rebase_search(output, f"{langs.current}/")
+    except searchindex.UpstreamChangedError as error:
+        raise PluginError(f"hooks/search.py: {error}") from error
+
+
+# After mkdocs-static-i18n's on_post_build (-100): in the default language's
+# build it has just written one index of every language's pages.
+@event_priority(-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    langs = glue.languages(config)
+    site = Path(config.site_dir)
+    merged = json.loads((site / INDEX).read_text(encoding="utf-8"))
+    others = [f"{language}/" for language in langs.all if language != langs.default]
+    if langs.is_default:
+        index = searchindex.default_language_index(merged, others)
+        target = site / INDEX
+    else:
+        index = searchindex.prefixed_language_index(merged, f"{langs.current}/", langs.current)
+        target = site / langs.current / INDEX
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(searchindex.dumps(index), encoding="utf-8")

@@ -9,6 +9,7 @@ from . import messages as messages_module
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity
+from .pairing import align
 from .parse import date_of, parse_digest
 from .source import decode
 
@@ -105,10 +106,11 @@ def load(
         else:
             translations.setdefault(language, {})[digest.id] = digest
 
-    known = {digest.id for digest in digests}
+    sources = {digest.id: digest for digest in digests}
     for by_id in translations.values():
-        for digest_id, digest in by_id.items():
-            if digest_id not in known:
+        for digest_id, digest in list(by_id.items()):
+            source = sources.get(digest_id)
+            if source is None:
                 problems.append(
                     Problem(
                         Severity.ERROR,
@@ -120,6 +122,9 @@ def load(
                         "name the translation after its source digest, e.g. 20231112.en.md",
                     )
                 )
+                continue
+            by_id[digest_id], found = align(source, digest)
+            problems += found
     for sidecar in sorted(notes_dir.glob(f"*{SIDECAR_SUFFIX}")) if notes_dir.is_dir() else ():
         digest_date, _ = date_of(sidecar.with_suffix(".md").name)
         if not sidecar.with_suffix(".md").exists() or digest_date is None:

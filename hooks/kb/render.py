@@ -33,6 +33,10 @@ def tags_path() -> str:
     return "tags.md"
 
 
+def translations_path() -> str:
+    return "translations.md"
+
+
 def digest_path(digest: Digest) -> str:
     return f"{digest.id}/index.md"
 
@@ -175,8 +179,61 @@ def render_home(archive: Archive, context: Context) -> str:
         "",
         messages("home.tags_line", link=relative(path, tags_path())),
         "",
+        messages("home.translations_line", link=relative(path, translations_path())),
+        "",
     ]
     return _join(lines)
+
+
+def render_translations(archive: Archive, context: Context, targets: tuple[str, ...]) -> str:
+    """Which topics of every digest exist in each translation language."""
+    messages = context.messages
+    path = translations_path()
+    total = sum(len(digest.topics) for digest in archive.digests)
+    done = dict.fromkeys(targets, 0)
+    body: list[str] = []
+    for digest in reversed(archive.digests):
+        link = relative(path, digest_path(digest))
+        body += [
+            f"## [{digest_title(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
+            "",
+            f"| {messages('translations.topic')} | "
+            + " | ".join(f"{messages('translations.state')} ({target})" for target in targets)
+            + " |",
+            "| --- |" + " --- |" * len(targets),
+        ]
+        for topic in digest.topics:
+            states = []
+            for target in targets:
+                shown = archive.translation(digest, target)
+                translated = shown is not None and shown.topic(topic.slug) is not None
+                done[target] += translated
+                states.append(
+                    messages("translations.translated" if translated else "translations.missing")
+                )
+            title = _shown_title(archive, digest, topic, context.language).replace("|", "\\|")
+            topic_link = relative(path, topic_path(digest, topic))
+            body.append(f"| [{title}]({topic_link}) | " + " | ".join(states) + " |")
+        body.append("")
+    summary = [
+        messages("translations.summary", language=target, translated=done[target], total=total)
+        for target in targets
+    ]
+    lines = [
+        f"# {messages('translations.title')}",
+        "",
+        messages("translations.intro", link=context.translate_url),
+        "",
+        *(line for item in summary for line in (item, "")),
+        *body,
+    ]
+    return _join(lines)
+
+
+def _shown_title(archive: Archive, digest: Digest, topic: Topic, language: str) -> str:
+    shown = archive.translation(digest, language)
+    translated = shown.topic(topic.slug) if shown else None
+    return plain_text((translated or topic).title)
 
 
 def render_tags(context: Context) -> str:
@@ -200,6 +257,7 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
         {messages("nav.home"): home_path()},
         {messages("nav.digests"): digests},
         {messages("nav.tags"): tags_path()},
+        {messages("nav.translations"): translations_path()},
     ]
 
 
