@@ -1,0 +1,178 @@
+"""Both languages: counterparts, localized pages, search indexes, drift checks."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import FIXTURES, build_site, make_project
+
+pytestmark = pytest.mark.build
+
+SITE_PATH = "/llm-notes/"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Chinese the English translation keeps on purpose: a blog post's title next
+# to its English rendering, a name next to its romanisation, and the two
+# characters a translator's note is about.
+KEPT_CHINESE = {"VQ一下Key", "Transformer的复杂度就变成线性了", "冯洋", "在", "再"}
+
+
+class _Page(HTMLParser):
+    """Switcher links, and the visible text of the article and navigation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.switcher: dict[str, str] = {}
+        self.text: list[str] = []
+        self._stack: list[str] = []
+        self._capture = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = attributes.get("class") or ""
+        if tag == "a" and "md-select__link" in classes:
+            self.switcher[attributes["hreflang"]] = attributes["href"]
+        content = tag == "article" or (tag == "nav" and "md-nav" in classes.split())
+        if content and self._capture == 0:
+            self._capture = 1
+            self._stack.append(tag)
+        elif self._capture and tag == self._stack[0]:
+            self._capture += 1
+
+    def handle_endtag(self, tag):
+        if self._capture and tag == self._stack[0]:
+            self._capture -= 1
+            if self._capture == 0:
+                self._stack.pop()
+
+    def handle_data(self, data):
+        if self._capture:
+            self.text.append(data)
+
+
+def pages(site):
+    for path in sorted(site.rglob("index.html")):
+        relative = path.parent.relative_to(site).as_posix()
+        yield ("" if relative == "." else relative + "/"), path
+
+
+def parsed(path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_every_page_switches_to_its_counterpart(real_site):
+    site = real_site.site
+    urls = dict(pages(site))
+    assert len(urls) >= 20
+    for url, path in urls.items():
+        english = url.startswith("en/")
+        counterpart = url[3:] if english else "en/" + url
+        links = parsed(path).switcher
+        assert set(links) == {"zh", "en"}, url
+        other = links["zh" if english else "en"]
+        if other.startswith(SITE_PATH):
+            target = other[len(SITE_PATH) :]
+        else:
+            target = posixpath.normpath(posixpath.join(url, other)) + "/"
+            target = "" if target == "./" else target
+        assert target == counterpart, url
+        assert counterpart in urls, url
+
+
+def test_english_pages_have_no_untranslated_text(real_site):
+    for url, path in pages(real_site.site):
+        if not url.startswith("en/"):
+            continue
+        text = "".join(parsed(path).text)
+        leftovers = set(CJK.findall(text)) - set("".join(KEPT_CHINESE))
+        assert not leftovers, (url, sorted(leftovers)[:20])
+
+
+def test_english_interface_strings(real_site):
+    home = real_site.page("en/")
+    assert "All digests" in home and "Browse by tag" in home
+    assert '<html lang="en"' in home
+    topic = real_site.page("en/2023-11-12/discussion")
+    assert "From the" in topic and "Digest of 2023-11-12" in topic
+    assert "Researcher 1" in real_site.page("en/2023-11-12/wider-not-deeper")
+    tags = real_site.page("en/tags")
+    assert "Retrieval augmentation" in tags and "检索增强" not in tags
+
+
+def test_tag_links_stay_in_their_language(real_site):
+    english = real_site.page("en/2023-11-12/discussion")
+    tag_links = re.findall(r'<a href="([^"]+)" class="md-tag', english)
+    assert tag_links and all(link.startswith("../../tags/#tag:") for link in tag_links)
+    listing = real_site.page("en/tags").split("<article", 1)[1]
+    topic_links = re.findall(r'href="(\.\./2023-11-12/[^"]+)"', listing)
+    assert topic_links, "the English tag index lists no topic"
+
+
+def test_one_search_index_per_language(real_site):
+    def index(path):
+        return json.loads((real_site.site / path).read_text(encoding="utf-8"))
+
+    chinese, english = index("search/search_index.json"), index("en/search/search_index.json")
+    assert english["config"]["lang"] == ["en"]
+    for docs in (chinese["docs"], english["docs"]):
+        locations = [doc["location"] for doc in docs]
+        assert len(locations) == len(set(locations))
+        assert not [location for location in locations if location.startswith("en/")]
+    english_text = " ".join(doc["title"] + doc["text"] for doc in english["docs"])
+    assert "extrapolation" in english_text
+
+    def pages_of(docs):
+        return {doc["location"] for doc in docs if "#" not in doc["location"]}
+
+    assert pages_of(english["docs"]) == pages_of(chinese["docs"])
+    chinese_titles = {doc["title"] for doc in chinese["docs"]}
+    assert any("复读机" in title for title in chinese_titles)
+    assert '"base": "../../../en/"' in real_site.page("en/2023-11-12/discussion")
+
+
+def test_translation_status_page(real_site):
+    zh = real_site.page("translations")
+    en = real_site.page("en/translations")
+    assert "en：已翻译 8 / 8 个话题" in zh
+    assert "en: 8 of 8 topics translated" in en
+    assert en.count("✅ Translated") == 8
+
+
+@pytest.fixture(scope="module")
+def partly_translated(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("partly")
+    docs = make_project(
+        tmp, {"20240107.md": (FIXTURES / "notes" / "20240107.md").read_text(encoding="utf-8")}
+    )
+    return build_site(docs, tmp / "site", strict=False)
+
+
+def test_untranslated_notice_appears_exactly_on_untranslated_pages(partly_translated):
+    site = partly_translated.site
+    for url, path in pages(site):
+        html = path.read_text(encoding="utf-8")
+        untranslated = url.startswith("en/2024-01-07/")
+        notice = '<p class="admonition-title">Not translated yet</p>' in html
+        assert notice == untranslated, url
+    status = partly_translated.page("en/translations")
+    assert "8 of 12 topics translated" in status
+    assert status.count("⏳ Not translated yet") == 4
+
+
+def test_drift_between_source_and_translation_fails_a_strict_build(tmp_path):
+    translation = (FIXTURES.parent.parent / "docs" / "notes" / "20231112.en.md").read_text(
+        encoding="utf-8"
+    )
+    drifted = translation.replace("\nResearcher 3:", "\nSomeone else:", 1)
+    docs = make_project(tmp_path, {"20231112.en.md": drifted})
+    result = build_site(docs, tmp_path / "site", strict=True)
+    assert result.error is not None
+    assert any(
+        re.search(r"20231112\.en\.md:\d+:1: KB304: 'Why do large models", w)
+        for w in result.warnings
+    ), result.log
