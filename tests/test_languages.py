@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+
 from conftest import FIXTURES, build_site, make_project
 
 pytestmark = pytest.mark.build
