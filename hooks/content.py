@@ -27,12 +27,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = glue.current()
     language = build.languages.current
     archive = build.sources.archive
-    context = render.Context(
-        language=language,
-        messages=build.sources.messages[language],
-        tags=build.sources.tags,
-        translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
-    )
+    context = glue.render_context(config, build)
 
     def add(src_uri: str, content: str, edit_uri: str | None = None) -> None:
         file = File.generated(config, src_uri, content=content)

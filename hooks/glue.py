@@ -14,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from kb import archive
+from kb import archive, render
 from kb.model import Problem, Severity
 
 log = get_plugin_logger("kb")
@@ -82,6 +82,17 @@ def begin(config: MkDocsConfig) -> Build:
         )
     _build = Build(sources, langs, root)
     return _build
+
+
+def render_context(config: MkDocsConfig, build: Build) -> render.Context:
+    """What the renderers need for pages in the language being built."""
+    language = build.languages.current
+    return render.Context(
+        language=language,
+        messages=build.sources.messages[language],
+        tags=build.sources.tags,
+        translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
+    )
 
 
 def current() -> Build:

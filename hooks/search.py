@@ -24,6 +24,21 @@ def on_startup(command: str, dirty: bool) -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+# After content.py's on_config (same priority, listed before this hook), which
+# loads this build's sources.
+@event_priority(-110)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推."""
+    import jieba
+
+    build = glue.current()
+    source = build.languages.default
+    for term in build.sources.glossary:
+        for word in (term.names[source], *term.aliases.get(source, ())):
+            jieba.add_word(word)
+    return config
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     langs = glue.languages(config)
     if langs.is_default:

@@ -22,7 +22,11 @@ KEPT_CHINESE = {"VQ一下Key", "Transformer的复杂度就变成线性了", "冯
 
 
 class _Page(HTMLParser):
-    """Switcher links, and the visible text of the article and navigation."""
+    """Switcher links, and the visible text of the article and navigation.
+
+    Text marked as being in another language (``lang="zh"``), such as a
+    glossary term's Chinese name, is left out of ``text``.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,9 +34,12 @@ class _Page(HTMLParser):
         self.text: list[str] = []
         self._stack: list[str] = []
         self._capture = 0
+        self._foreign: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if attributes.get("lang", "en") != "en" or self._foreign:
+            self._foreign.append(tag)
         classes = attributes.get("class") or ""
         if tag == "a" and "md-select__link" in classes:
             self.switcher[attributes["hreflang"]] = attributes["href"]
@@ -44,13 +51,15 @@ class _Page(HTMLParser):
             self._capture += 1
 
     def handle_endtag(self, tag):
+        if self._foreign and self._foreign[-1] == tag:
+            self._foreign.pop()
         if self._capture and tag == self._stack[0]:
             self._capture -= 1
             if self._capture == 0:
                 self._stack.pop()
 
     def handle_data(self, data):
-        if self._capture:
+        if self._capture and not self._foreign:
             self.text.append(data)
 
 

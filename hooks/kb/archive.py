@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import glossary
 from . import messages as messages_module
+from .glossary import Term
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity
@@ -23,6 +25,7 @@ class Sources:
     archive: Archive
     tags: dict[str, Tag]
     messages: dict[str, Messages]
+    glossary: tuple[Term, ...]
     problems: tuple[Problem, ...]
 
     @property
@@ -52,6 +55,9 @@ def load(
     messages, found = messages_module.parse(
         _read(data_dir / "messages.yml"), shown(data_dir / "messages.yml"), languages
     )
+    problems += found
+    glossary_path = data_dir / "glossary.yml"
+    terms, found = glossary.parse(_read(glossary_path), shown(glossary_path), languages)
     problems += found
 
     digests: list[Digest] = []
@@ -141,7 +147,7 @@ def load(
             )
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
-    return Sources(archive, tags, messages, tuple(problems))
+    return Sources(archive, tags, messages, terms, tuple(problems))
 
 
 def _sidecar(note: Path, shown, tags: dict[str, Tag]) -> tuple[DigestMeta | None, list[Problem]]:

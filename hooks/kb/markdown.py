@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import HTML_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 # A URL runs over printable ASCII; anything else (CJK text, full-width
@@ -62,6 +62,15 @@ def is_safe_url(url: str) -> bool:
     return scheme in _SAFE_SCHEMES
 
 
+class RawHtmlProcessor(InlineProcessor):
+    """Inline HTML as marked text: shown as written, and left alone by later steps."""
+
+    def handleMatch(self, match: re.Match, data: str):  # noqa: N802 (Python-Markdown API)
+        span = Element("span", {"class": "kb-raw"})
+        span.text = match.group(0)
+        return span, match.start(0), match.end(0)
+
+
 class BareUrlProcessor(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)
 
@@ -93,6 +102,8 @@ class KnowledgeBaseExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Where inline HTML was recognised: its pattern, now producing text.
+        md.inlinePatterns.register(RawHtmlProcessor(HTML_RE, md), "kb_raw_html", 90)
         # Below autolinks (120) and automail (110), above line breaks (100):
         # code spans and explicit links claim their URLs first.
         md.inlinePatterns.register(BareUrlProcessor(BARE_URL, md), "kb_bare_url", 105)

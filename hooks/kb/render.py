@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
+from .glossary import CATEGORIES, Term
 from .messages import Messages
 from .metadata import Tag
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
+from .slugs import slugify
 
 TOC_LABEL_LENGTH = 32
 _SLASH_RUN = re.compile(r"^\s*(/{3,})")
 _BACKTICK_RUN = re.compile(r"`+")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|!]")
 _inline_parser = MarkdownIt("commonmark")
 
 
@@ -35,6 +38,14 @@ def tags_path() -> str:
 
 def translations_path() -> str:
     return "translations.md"
+
+
+def glossary_path() -> str:
+    return "glossary.md"
+
+
+DISCUSSED_IN = "KB-DISCUSSED-IN:"
+"""Marks where a term's "discussed in" list goes, once every page is rendered."""
 
 
 def digest_path(digest: Digest) -> str:
@@ -71,6 +82,11 @@ def plain_text(markdown: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     return "".join(parts).strip()
+
+
+def escape(text: str) -> str:
+    """Data text as literal Markdown: ``A* decoding`` must not start emphasis."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def shorten(text: str, length: int = TOC_LABEL_LENGTH) -> str:
@@ -236,6 +252,43 @@ def _shown_title(archive: Archive, digest: Digest, topic: Topic, language: str) 
     return plain_text((translated or topic).title)
 
 
+def render_glossary(terms: tuple[Term, ...], context: Context, source_language: str) -> str:
+    """Every term, grouped by category, each with a placeholder for where it is discussed."""
+    messages = context.messages
+    language = context.language
+    other = next((lang for lang in terms[0].names if lang != language), language) if terms else ""
+    ids = {term.id: term for term in terms}
+    lines = [f"# {messages('glossary.title')}", "", messages("glossary.intro"), ""]
+    for category in CATEGORIES:
+        members = [term for term in terms if term.category == category]
+        if not members:
+            continue
+        lines += [f"## {messages(f'glossary.category.{category}')} {{ #category-{category} }}", ""]
+        members.sort(key=lambda term: slugify(term.names[language], max_length=200))
+        for term in members:
+            heading = escape(term.names[language])
+            if term.names[other].lower() != term.names[language].lower():
+                heading += f' · *{escape(term.names[other])}*{{ lang="{other}" }}'
+            lines += [_heading(3, heading, term.id, term.names[language]), ""]
+            also = [
+                *term.abbreviations,
+                *term.aliases.get(language, ()),
+                *(term.aliases.get(other, ()) if language == source_language else ()),
+            ]
+            if also:
+                forms = (
+                    f"`{form}`" if form in term.abbreviations else escape(form) for form in also
+                )
+                lines += [f"*{messages('glossary.aliases')}*: " + " · ".join(forms), ""]
+            lines += [escape(term.short[language]), "", escape(term.long[language]), ""]
+            related = [ids[r] for r in term.related if r in ids]
+            if related:
+                links = (f"[{escape(r.names[language])}](#{r.id})" for r in related)
+                lines += [f"*{messages('glossary.related')}*: " + " · ".join(links), ""]
+            lines += [f"{DISCUSSED_IN}{term.id}", ""]
+    return _join(lines)
+
+
 def render_tags(context: Context) -> str:
     messages = context.messages
     return _join(
@@ -257,6 +310,7 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
         {messages("nav.home"): home_path()},
         {messages("nav.digests"): digests},
         {messages("nav.tags"): tags_path()},
+        {messages("nav.glossary"): glossary_path()},
         {messages("nav.translations"): translations_path()},
     ]
 

@@ -1,0 +1,141 @@
+"""The glossary page, and glossary links with tooltips in topic pages."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+import glue
+from kb import render
+from kb.glossary import Matcher, Term
+from kb.linking import GlossaryExtension, Section
+
+
+@dataclass
+class _Mentions:
+    """Where each term is mentioned in this build's topic pages, in order."""
+
+    page: Page | None = None
+    topic_pages: set[str] = field(default_factory=set)
+    found: dict[str, dict[tuple[str, str], tuple[Page, Section]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    def href(self, term: Term) -> str | None:
+        if self.page is None or self.page.file.src_uri not in self.topic_pages:
+            return None
+        source = self.page.file.src_uri
+        return f"{posixpath.relpath(render.glossary_path(), posixpath.dirname(source))}#{term.id}"
+
+    def report(self, term: Term, section: Section) -> None:
+        if self.page is not None:
+            self.found[term.id].setdefault((self.page.url, section.anchor), (self.page, section))
+
+
+_mentions = _Mentions()
+SECTION_LABEL_LENGTH = 40
+
+
+# After content.py's on_config (same priority, listed before this hook), which
+# loads this build's sources.
+@event_priority(-110)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _mentions
+    build = glue.current()
+    _mentions = _Mentions(
+        topic_pages={
+            render.topic_path(digest, topic)
+            for digest in build.sources.archive.digests
+            for topic in digest.topics
+        }
+    )
+    language = build.languages.current
+    matcher = Matcher(build.sources.glossary, language, build.languages.default)
+    config.markdown_extensions[:] = [
+        extension
+        for extension in config.markdown_extensions
+        if not isinstance(extension, GlossaryExtension)
+    ]
+    config.markdown_extensions.append(
+        GlossaryExtension(matcher, _mentions.href, language, _mentions.report)
+    )
+    return config
+
+
+# After mkdocs-static-i18n's on_files (-100), which cannot handle generated files.
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = glue.current()
+    context = glue.render_context(config, build)
+    content = render.render_glossary(build.sources.glossary, context, build.languages.default)
+    file = File.generated(config, render.glossary_path(), content=content)
+    # edit_uri is relative to docs/; the glossary's source is data/glossary.yml.
+    file.edit_uri = f"../{glue.DATA_FOLDER}/glossary.yml"
+    files.append(file)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _mentions.page = page
+    return markdown
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Every page is rendered: fill in where each term is discussed."""
+    glossary = files.get_file_from_path(render.glossary_path())
+    if glossary is None or glossary.page is None or glossary.page.content is None:
+        return env
+    messages = glue.current().sources.messages[glue.languages(config).current]
+    page = glossary.page
+    content = page.content
+    for term_id in _placeholders(content):
+        places = _mentions.found.get(term_id, {})
+        content = content.replace(
+            f"<p>{render.DISCUSSED_IN}{term_id}</p>",
+            _discussed_in(list(places.values()), page, messages),
+        )
+    page.content = content
+    return env
+
+
+def _placeholders(content: str) -> list[str]:
+    marker = f"<p>{render.DISCUSSED_IN}"
+    ids = []
+    start = content.find(marker)
+    while start >= 0:
+        end = content.find("</p>", start)
+        ids.append(content[start + len(marker) : end])
+        start = content.find(marker, end)
+    return ids
+
+
+def _discussed_in(places: list[tuple[Page, Section]], glossary: Page, messages) -> str:
+    label = html.escape(messages("glossary.discussed_in"))
+    if not places:
+        none = html.escape(messages("glossary.not_discussed"))
+        return f'<p class="kb-discussed"><em>{none}</em></p>'
+    by_page: dict[str, list[tuple[Page, Section]]] = defaultdict(list)
+    for page, section in places:
+        by_page[page.url].append((page, section))
+    items = []
+    for entries in by_page.values():
+        page = entries[0][0]
+        url = get_relative_url(page.url, glossary.url)
+        sections = ", ".join(
+            f'<a href="{html.escape(url)}#{html.escape(section.anchor)}">'
+            f"{html.escape(render.shorten(section.title, SECTION_LABEL_LENGTH))}</a>"
+            for _, section in entries
+            if section.anchor and section.title != page.title
+        )
+        link = f'<a href="{html.escape(url)}">{html.escape(page.title or "")}</a>'
+        items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
+    return f'<div class="kb-discussed"><p><em>{label}</em></p><ul>{"".join(items)}</ul></div>'

@@ -1,0 +1,210 @@
+"""The glossary: terms in both languages, and finding them in running text.
+
+Python-Markdown's ``abbr`` matches terms between word boundaries, and
+Chinese characters are word characters, so it finds nothing inside running
+Chinese text (``模型会变成复读机``) nor a Latin term glued to Chinese
+(``用memory replay（``). The matcher here looks for Latin boundaries only
+where a term begins or ends with a Latin letter or digit, prefers the
+longest match (``长度外推`` before ``外推``) and reads acronyms
+case-sensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import yamlfile
+from .model import Problem, Severity
+from .slugs import is_slug
+
+CATEGORIES = (
+    "architecture",
+    "parallelism-systems",
+    "training",
+    "continual-learning-editing",
+    "decoding",
+    "long-context",
+    "retrieval",
+    "evaluation",
+    "alignment",
+    "multimodal",
+    "reasoning",
+    "general",
+)
+_LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    category: str
+    names: dict[str, str]
+    aliases: dict[str, tuple[str, ...]]
+    abbreviations: tuple[str, ...]
+    short: dict[str, str]
+    long: dict[str, str]
+    related: tuple[str, ...]
+    line: int
+
+    def forms(self, language: str, source_language: str) -> tuple[tuple[str, bool], ...]:
+        """``(surface form, case-sensitive)`` pairs to look for in ``language`` text.
+
+        Text in the source language mixes in the English jargon, so it is
+        searched for the English names too.
+        """
+        languages = [language]
+        if language == source_language:
+            languages += [other for other in self.names if other != language]
+        found: list[tuple[str, bool]] = []
+        for lang in languages:
+            found += [(self.names[lang], False)]
+            found += [(alias, False) for alias in self.aliases.get(lang, ())]
+        found += [(abbreviation, True) for abbreviation in self.abbreviations]
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Mention:
+    term: Term
+    start: int
+    end: int
+
+
+class Matcher:
+    """Finds glossary terms in plain text, longest form first."""
+
+    def __init__(self, terms: tuple[Term, ...], language: str, source_language: str) -> None:
+        by_form: dict[tuple[str, bool], Term] = {}
+        for term in terms:
+            for form, case_sensitive in term.forms(language, source_language):
+                key = (form if case_sensitive else form.lower(), case_sensitive)
+                by_form.setdefault(key, term)
+        self._terms = by_form
+        alternatives = sorted(by_form, key=lambda key: len(key[0]), reverse=True)
+        pattern = "|".join(
+            _alternative(form, case_sensitive) for form, case_sensitive in alternatives
+        )
+        self._pattern = re.compile(pattern) if pattern else None
+
+    def find(self, text: str) -> list[Mention]:
+        if self._pattern is None:
+            return []
+        mentions = []
+        for match in self._pattern.finditer(text):
+            surface = match.group(0)
+            term = self._terms.get((surface, True)) or self._terms.get((surface.lower(), False))
+            if term is not None:
+                mentions.append(Mention(term, match.start(), match.end()))
+        return mentions
+
+
+def _alternative(form: str, case_sensitive: bool) -> str:
+    body = re.escape(form)
+    if not case_sensitive:
+        body = f"(?i:{body})"
+    if _LATIN_EDGE.match(form[0]):
+        body = r"(?<![A-Za-z0-9])" + body
+    if _LATIN_EDGE.match(form[-1]):
+        body += r"(?![A-Za-z0-9])"
+    return body
+
+
+def parse(
+    text: str, path: str, languages: tuple[str, ...]
+) -> tuple[tuple[Term, ...], list[Problem]]:
+    """The terms of ``data/glossary.yml``, and every located problem in it."""
+    data, problems = yamlfile.load(text, path)
+    if problems:
+        return (), problems
+    if not isinstance(data, list):
+        return (), [Problem(Severity.ERROR, "KB401", path, 1, 1, "expected a list of terms")]
+
+    def error(line: int, message: str, hint: str = "") -> None:
+        problems.append(Problem(Severity.ERROR, "KB401", path, line, 1, message, hint))
+
+    terms: list[Term] = []
+    ids: dict[str, int] = {}
+    claimed: dict[str, tuple[str, int]] = {}
+    for entry in data:
+        line = yamlfile.line_of(entry)
+        term = _term(entry, line, languages, error)
+        if term is None:
+            continue
+        if term.id in ids:
+            error(line, f"duplicate term id '{term.id}' (first on line {ids[term.id]})")
+            continue
+        ids[term.id] = line
+        for form in {
+            *term.names.values(),
+            *(a for lang in term.aliases.values() for a in lang),
+            *term.abbreviations,
+        }:
+            key = form if form in term.abbreviations else form.lower()
+            owner = claimed.get(key)
+            if owner is not None and owner[0] != term.id:
+                error(
+                    line,
+                    f"'{form}' of '{term.id}' is already claimed by '{owner[0]}' (line {owner[1]})",
+                    "a name, alias or abbreviation may belong to one term only",
+                )
+            claimed.setdefault(key, (term.id, line))
+        terms.append(term)
+    for term in terms:
+        for related in term.related:
+            if related not in ids:
+                error(term.line, f"'{term.id}' relates to unknown term '{related}'")
+    return tuple(terms), problems
+
+
+def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
+    if not isinstance(entry, dict):
+        error(line, "each term must be a mapping")
+        return None
+    term_id = entry.get("id")
+    if not isinstance(term_id, str) or not is_slug(term_id):
+        error(line, f"term id {term_id!r} is not a slug", "use lowercase ASCII words and '-'")
+        return None
+    if entry.get("category") not in CATEGORIES:
+        error(
+            line,
+            f"'{term_id}' has unknown category {entry.get('category')!r}",
+            f"use one of: {', '.join(CATEGORIES)}",
+        )
+        return None
+    for key in ("short", "long"):
+        value = entry.get(key)
+        missing = [
+            lang
+            for lang in languages
+            if not isinstance(value, dict) or not isinstance(value.get(lang), str)
+        ]
+        if missing:
+            error(line, f"'{term_id}' has no '{key}' text in {', '.join(missing)}")
+            return None
+    missing = [lang for lang in languages if not isinstance(entry.get(lang), str)]
+    if missing:
+        error(line, f"'{term_id}' has no name in {', '.join(missing)}")
+        return None
+    aliases = entry.get("aliases") or {}
+    abbreviations = entry.get("abbr") or []
+    related = entry.get("related") or []
+    if not isinstance(aliases, dict) or not all(
+        isinstance(aliases.get(lang, []), list) for lang in languages
+    ):
+        error(line, f"'{term_id}': aliases must map each language to a list")
+        return None
+    if not isinstance(abbreviations, list) or not isinstance(related, list):
+        error(line, f"'{term_id}': 'abbr' and 'related' must be lists")
+        return None
+    return Term(
+        id=term_id,
+        category=entry["category"],
+        names={lang: entry[lang] for lang in languages},
+        aliases={lang: tuple(str(a) for a in aliases.get(lang, [])) for lang in languages},
+        abbreviations=tuple(str(a) for a in abbreviations),
+        short={lang: entry["short"][lang] for lang in languages},
+        long={lang: entry["long"][lang] for lang in languages},
+        related=tuple(related),
+        line=line,
+    )

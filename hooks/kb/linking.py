@@ -1,0 +1,134 @@
+"""Glossary links in rendered pages: the first mention of a term per section.
+
+A Python-Markdown tree processor, run after the table of contents is built
+(so headings are never touched and their ids are known). It links nothing
+inside headings, links, code, raw HTML shown as text, or discussion labels,
+and reports every mention with the section it is in, so the glossary can
+list where each term is discussed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .glossary import Matcher, Term
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
+_SKIPPED_CLASSES = {"kb-raw", "kb-speaker", "kb-label", "headerlink"}
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+
+
+class GlossaryLinker(Treeprocessor):
+    def __init__(
+        self,
+        md: Markdown,
+        matcher: Matcher,
+        href: Callable[[Term], str | None],
+        language: str,
+        report: Callable[[Term, Section], None],
+    ) -> None:
+        super().__init__(md)
+        self.matcher = matcher
+        self.href = href
+        self.language = language
+        self.report = report
+
+    def run(self, root: Element) -> None:
+        self._section = Section("", "")
+        self._linked: set[str] = set()
+        self._walk(root)
+
+    def _walk(self, element: Element) -> None:
+        self._text(element, "text", element, 0)
+        for child in list(element):
+            if child.tag in HEADINGS:
+                self._section = Section(child.get("id", ""), _heading_text(child))
+                self._linked = set()
+            elif not _skipped(child):
+                self._walk(child)
+            self._text(child, "tail", element, list(element).index(child) + 1)
+
+    def _text(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
+        text = getattr(holder, attribute)
+        if not text:
+            return
+        pieces: list[Element] = []
+        position = 0
+        kept = ""
+        for mention in self.matcher.find(text):
+            href = self.href(mention.term)
+            if href is None:
+                continue
+            self.report(mention.term, self._section)
+            if mention.term.id in self._linked:
+                continue
+            self._linked.add(mention.term.id)
+            link = Element(
+                "a", {"href": href, "title": mention.term.short[self.language], "class": "kb-term"}
+            )
+            link.text = text[mention.start : mention.end]
+            if pieces:
+                pieces[-1].tail = text[position : mention.start]
+            else:
+                kept = text[position : mention.start]
+            pieces.append(link)
+            position = mention.end
+        if not pieces:
+            return
+        pieces[-1].tail = text[position:]
+        setattr(holder, attribute, kept)
+        for offset, piece in enumerate(pieces):
+            parent.insert(index + offset, piece)
+
+
+def _heading_text(heading: Element) -> str:
+    """A heading's words, without its permalink."""
+    parts = [heading.text or ""]
+    for child in heading:
+        if "headerlink" not in (child.get("class") or ""):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts).strip()
+
+
+def _skipped(element: Element) -> bool:
+    classes = set((element.get("class") or "").split())
+    return element.tag in _SKIPPED_TAGS or bool(classes & _SKIPPED_CLASSES)
+
+
+class GlossaryExtension(Extension):
+    """Links glossary terms; ``href`` returns ``None`` on pages that get no links."""
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        href: Callable[[Term], str | None],
+        language: str,
+        report: Callable[[Term, Section], None],
+    ) -> None:
+        super().__init__()
+        self.matcher = matcher
+        self.href = href
+        self.language = language
+        self.report = report
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        # Below toc (5): headings keep their text and already have their ids;
+        # above MkDocs' link resolution (0), which turns the .md links into URLs.
+        md.treeprocessors.register(
+            GlossaryLinker(md, self.matcher, self.href, self.language, self.report),
+            "kb_glossary",
+            4,
+        )
