@@ -196,3 +196,29 @@ def test_chinese_search_finds_only_chinese_pages(page, server, query, expected):
     top = [href.split("?")[0] for href in results[:3]]
     assert server + expected in top, results[:5]
     assert not [href for href in results if href.startswith(server + "en/")]
+
+
+@pytest.mark.parametrize(
+    ("path", "term", "definition"),
+    [("2023-11-12/knowledge-updates/", "memory-replay", "旧"),
+     ("en/2023-11-12/knowledge-updates/", "memory-replay", "old")],
+)
+def test_hovering_a_term_shows_its_definition(page, server, path, term, definition):
+    page.goto(server + path)
+    link = page.locator(f'a.kb-term[href$="#{term}"]').first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tooltip.wait_for(state="visible")
+    assert definition in tooltip.inner_text()
+    link.click()
+    page.wait_for_url(f"**/glossary/#{term}")
+    assert page.locator(f"#{term}").is_visible()
+
+
+def test_language_switcher_on_the_glossary(page, server):
+    page.goto(server + "glossary/")
+    page.locator(".md-header .md-select").hover()
+    page.locator('.md-select__link[hreflang="en"]').click()
+    page.wait_for_url(server + "en/glossary/")
+    assert "Glossary" in page.locator("article h1").inner_text()

@@ -308,3 +308,33 @@ def test_build_log_is_clean(real_site):
         if "prefix dict" in r.getMessage() or "Traceback" in r.getMessage()
     ]
     assert noisy == []
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_glossary_links_resolve_and_topics_link_enough_terms(real_site, prefix):
+    glossary = real_site.page(f"{prefix}glossary")
+    anchors = _ids(glossary)
+    for slug in TOPICS:
+        html = real_site.page(f"{prefix}2023-11-12/{slug}")
+        links = re.findall(r'<a class="kb-term" href="\.\./\.\./glossary/#([^"]+)" title="[^"]+"',
+                           html)
+        assert len(links) >= 3, (slug, links)
+        assert set(links) <= anchors
+    total = sum(len(re.findall('class="kb-term"', real_site.page(f"{prefix}2023-11-12/{slug}")))
+                for slug in TOPICS)
+    assert total >= (80 if prefix == "" else 50)
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_discussed_in_links_point_at_existing_sections(real_site, prefix):
+    glossary = real_site.page(f"{prefix}glossary")
+    targets = re.findall(r'<a href="\.\./(2023-11-12/[^"#]+)#([^"]+)">', glossary)
+    assert len(targets) >= 40
+    for page, anchor in targets:
+        assert anchor in _ids(real_site.page(prefix + page)), (page, anchor)
+    memory_replay = glossary.split('id="memory-replay"', 1)[1].split("<h3", 1)[0]
+    assert "2023-11-12/knowledge-updates/" in memory_replay

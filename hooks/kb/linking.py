@@ -48,6 +48,7 @@ class GlossaryLinker(Treeprocessor):
     def run(self, root: Element) -> None:
         self._section = Section("", "")
         self._linked: set[str] = set()
+        self._inserted: set[int] = set()
         self._walk(root)
 
     def _walk(self, element: Element) -> None:
@@ -56,6 +57,8 @@ class GlossaryLinker(Treeprocessor):
             if child.tag in HEADINGS:
                 self._section = Section(child.get("id", ""), _heading_text(child))
                 self._linked = set()
+            elif id(child) in self._inserted:
+                continue  # a link made here: its tail is text already searched
             elif not _skipped(child):
                 self._walk(child)
             self._text(child, "tail", element, list(element).index(child) + 1)
@@ -91,6 +94,7 @@ class GlossaryLinker(Treeprocessor):
         setattr(holder, attribute, kept)
         for offset, piece in enumerate(pieces):
             parent.insert(index + offset, piece)
+            self._inserted.add(id(piece))
 
 
 def _heading_text(heading: Element) -> str:

@@ -62,6 +62,11 @@ def is_safe_url(url: str) -> bool:
     return scheme in _SAFE_SCHEMES
 
 
+# An element with its content on one line (``<b>RAG</b>``), else a lone tag or
+# comment as Python-Markdown recognises them.
+RAW_HTML = r"<([a-zA-Z][\w:-]*)(?:\s[^<>]*)?>[^<>\n]*</\1\s*>|" + HTML_RE
+
+
 class RawHtmlProcessor(InlineProcessor):
     """Inline HTML as marked text: shown as written, and left alone by later steps."""
 
@@ -103,7 +108,7 @@ class KnowledgeBaseExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         # Where inline HTML was recognised: its pattern, now producing text.
-        md.inlinePatterns.register(RawHtmlProcessor(HTML_RE, md), "kb_raw_html", 90)
+        md.inlinePatterns.register(RawHtmlProcessor(RAW_HTML, md), "kb_raw_html", 90)
         # Below autolinks (120) and automail (110), above line breaks (100):
         # code spans and explicit links claim their URLs first.
         md.inlinePatterns.register(BareUrlProcessor(BARE_URL, md), "kb_bare_url", 105)
