@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 
 import glue
 from kb import render
-from kb.glossary import Matcher, Term
+from kb.glossary import Term, term_matcher
 from kb.linking import GlossaryExtension, Section
 
 
@@ -59,7 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         }
     )
     language = build.languages.current
-    matcher = Matcher(build.sources.glossary, language, build.languages.default)
+    matcher = term_matcher(build.sources.glossary, language, build.languages.default)
     config.markdown_extensions[:] = [
         extension
         for extension in config.markdown_extensions

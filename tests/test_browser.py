@@ -200,8 +200,10 @@ def test_chinese_search_finds_only_chinese_pages(page, server, query, expected):
 
 @pytest.mark.parametrize(
     ("path", "term", "definition"),
-    [("2023-11-12/knowledge-updates/", "memory-replay", "旧"),
-     ("en/2023-11-12/knowledge-updates/", "memory-replay", "old")],
+    [
+        ("2023-11-12/knowledge-updates/", "memory-replay", "旧"),
+        ("en/2023-11-12/knowledge-updates/", "memory-replay", "old"),
+    ],
 )
 def test_hovering_a_term_shows_its_definition(page, server, path, term, definition):
     page.goto(server + path)

@@ -320,12 +320,15 @@ def test_glossary_links_resolve_and_topics_link_enough_terms(real_site, prefix):
     anchors = _ids(glossary)
     for slug in TOPICS:
         html = real_site.page(f"{prefix}2023-11-12/{slug}")
-        links = re.findall(r'<a class="kb-term" href="\.\./\.\./glossary/#([^"]+)" title="[^"]+"',
-                           html)
+        links = re.findall(
+            r'<a class="kb-term" href="\.\./\.\./glossary/#([^"]+)" title="[^"]+"', html
+        )
         assert len(links) >= 3, (slug, links)
         assert set(links) <= anchors
-    total = sum(len(re.findall('class="kb-term"', real_site.page(f"{prefix}2023-11-12/{slug}")))
-                for slug in TOPICS)
+    total = sum(
+        len(re.findall('class="kb-term"', real_site.page(f"{prefix}2023-11-12/{slug}")))
+        for slug in TOPICS
+    )
     assert total >= (80 if prefix == "" else 50)
 
 

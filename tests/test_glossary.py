@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from kb.glossary import Matcher, parse
+from kb.glossary import parse, term_matcher
 from kb.linking import GlossaryExtension
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +74,14 @@ def terms():
     ("text", "expected"),
     [
         ("模型会变成复读机", [("复读机", "repetition")]),
-        ("用memory replay（rehearsal）效果不错", [("memory replay", "memory-replay"),
-                                                ("rehearsal", "memory-replay")]),
-        ("长度外推和外推", [("长度外推", "length-extrapolation"), ("外推", "length-extrapolation")]),
+        (
+            "用memory replay（rehearsal）效果不错",
+            [("memory replay", "memory-replay"), ("rehearsal", "memory-replay")],
+        ),
+        (
+            "长度外推和外推",
+            [("长度外推", "length-extrapolation"), ("外推", "length-extrapolation")],
+        ),
         ("关于LLM外推", [("外推", "length-extrapolation")]),
         ("storage and DRAG are not RAG", [("RAG", "retrieval-augmented-generation")]),
         ("scale up RAG的工作", [("RAG", "retrieval-augmented-generation")]),
@@ -88,58 +93,76 @@ def terms():
     ],
 )
 def test_matcher_hard_cases(terms, text, expected):
-    matcher = Matcher(terms, "zh", "zh")
-    assert [(text[m.start:m.end], m.term.id) for m in matcher.find(text)] == expected
+    matcher = term_matcher(terms, "zh", "zh")
+    assert [(text[m.start : m.end], m.value.id) for m in matcher.find(text)] == expected
 
 
 def test_english_pages_match_english_forms_only(terms):
-    matcher = Matcher(terms, "en", "zh")
-    assert [m.term.id for m in matcher.find("外推 and length extrapolation")] == [
-        "length-extrapolation"]
+    matcher = term_matcher(terms, "en", "zh")
+    assert [m.value.id for m in matcher.find("外推 and length extrapolation")] == [
+        "length-extrapolation"
+    ]
 
 
 def render(source: str, terms, language: str = "zh") -> tuple[str, list]:
     reported = []
     extension = GlossaryExtension(
-        Matcher(terms, language, "zh"), lambda term: f"glossary.md#{term.id}", language,
-        lambda term, section: reported.append((term.id, section.anchor)))
-    md = markdown.Markdown(extensions=["kb.markdown", "toc", "attr_list", "pymdownx.superfences",
-                                       extension])
+        term_matcher(terms, language, "zh"),
+        lambda term: f"glossary.md#{term.id}",
+        language,
+        lambda term, section: reported.append((term.id, section.anchor)),
+    )
+    md = markdown.Markdown(
+        extensions=["kb.markdown", "toc", "attr_list", "pymdownx.superfences", extension]
+    )
     return md.convert(source), reported
 
 
 def test_first_mention_per_section_is_linked_with_its_definition(terms):
     html, reported = render(
-        "# 外推 {#top}\n\n外推很难，外推也很重要。\n\n## 第二节 {#two}\n\n再说外推。\n", terms)
+        "# 外推 {#top}\n\n外推很难，外推也很重要。\n\n## 第二节 {#two}\n\n再说外推。\n", terms
+    )
     links = re.findall(r'<a class="kb-term" href="([^"]+)" title="([^"]+)">([^<]+)</a>', html)
-    assert links == [("glossary.md#length-extrapolation", "让模型处理比训练更长的上下文。", "外推")] * 2
+    assert (
+        links
+        == [("glossary.md#length-extrapolation", "让模型处理比训练更长的上下文。", "外推")] * 2
+    )
     assert reported == [("length-extrapolation", "top")] * 2 + [("length-extrapolation", "two")]
     assert '<h1 id="top">外推' in html
 
 
 def test_nothing_is_linked_in_code_links_urls_or_raw_html(terms):
-    source = "\n\n".join([
-        "`RAG` in code",
-        "[RAG](https://example.org/RAG) link",
-        "https://example.org/rag/path",
-        "<b>RAG</b>",
-        "```\nRAG in a fence\n```",
-    ])
+    source = "\n\n".join(
+        [
+            "`RAG` in code",
+            "[RAG](https://example.org/RAG) link",
+            "https://example.org/rag/path",
+            "<b>RAG</b>",
+            "```\nRAG in a fence\n```",
+        ]
+    )
     html, reported = render(source, terms)
     assert "kb-term" not in html
     assert reported == []
 
 
 def test_the_real_glossary_is_valid_and_covers_the_notes():
-    terms, problems = parse((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"),
-                            "data/glossary.yml", LANGUAGES)
+    terms, problems = parse(
+        (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "data/glossary.yml", LANGUAGES
+    )
     assert problems == []
     assert len(terms) >= 60
     note = (ROOT / "docs" / "notes" / "20231112.md").read_text(encoding="utf-8")
-    found = {m.term.id for m in Matcher(terms, "zh", "zh").find(note)}
+    found = {m.value.id for m in term_matcher(terms, "zh", "zh").find(note)}
     assert len(found) >= 60
-    assert {"mixture-of-experts", "memory-replay", "length-extrapolation", "repetition",
-            "nucleus-sampling", "retrieval-augmented-generation"} <= found
+    assert {
+        "mixture-of-experts",
+        "memory-replay",
+        "length-extrapolation",
+        "repetition",
+        "nucleus-sampling",
+        "retrieval-augmented-generation",
+    } <= found
 
 
 @pytest.mark.parametrize(
@@ -148,11 +171,18 @@ def test_the_real_glossary_is_valid_and_covers_the_notes():
         (lambda y: y.replace("id: repetition", "id: memory-replay"), "duplicate term id"),
         (lambda y: y.replace("[复读机]", "[外推]"), "'外推' of 'repetition' is already claimed"),
         (lambda y: y.replace("  en: repetition\n", ""), "'repetition' has no name in en"),
-        (lambda y: y.replace("related: [retrieval-augmented-generation]", "related: [nope]"),
-         "relates to unknown term 'nope'"),
+        (
+            lambda y: y.replace("related: [retrieval-augmented-generation]", "related: [nope]"),
+            "relates to unknown term 'nope'",
+        ),
         (lambda y: y.replace("category: decoding", "category: cooking"), "unknown category"),
-        (lambda y: y.replace("short: {zh: 模型反复生成同一片段。, en: The model repeats itself.}",
-                             "short: {zh: 模型反复生成同一片段。}"), "no 'short' text in en"),
+        (
+            lambda y: y.replace(
+                "short: {zh: 模型反复生成同一片段。, en: The model repeats itself.}",
+                "short: {zh: 模型反复生成同一片段。}",
+            ),
+            "no 'short' text in en",
+        ),
     ],
 )
 def test_validation_errors_are_located(edit, message):

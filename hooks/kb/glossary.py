@@ -1,20 +1,12 @@
-"""The glossary: terms in both languages, and finding them in running text.
-
-Python-Markdown's ``abbr`` matches terms between word boundaries, and
-Chinese characters are word characters, so it finds nothing inside running
-Chinese text (``模型会变成复读机``) nor a Latin term glued to Chinese
-(``用memory replay（``). The matcher here looks for Latin boundaries only
-where a term begins or ends with a Latin letter or digit, prefers the
-longest match (``长度外推`` before ``外推``) and reads acronyms
-case-sensitively.
-"""
+"""The glossary: terms in both languages, and finding them in running text
+(``模型会变成复读机``, ``用memory replay（``; see :mod:`kb.matching`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from . import yamlfile
+from .matching import FormMatcher
 from .model import Problem, Severity
 from .slugs import is_slug
 
@@ -32,7 +24,6 @@ CATEGORIES = (
     "reasoning",
     "general",
 )
-_LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -64,50 +55,13 @@ class Term:
         return tuple(found)
 
 
-@dataclass(frozen=True)
-class Mention:
-    term: Term
-    start: int
-    end: int
-
-
-class Matcher:
-    """Finds glossary terms in plain text, longest form first."""
-
-    def __init__(self, terms: tuple[Term, ...], language: str, source_language: str) -> None:
-        by_form: dict[tuple[str, bool], Term] = {}
-        for term in terms:
-            for form, case_sensitive in term.forms(language, source_language):
-                key = (form if case_sensitive else form.lower(), case_sensitive)
-                by_form.setdefault(key, term)
-        self._terms = by_form
-        alternatives = sorted(by_form, key=lambda key: len(key[0]), reverse=True)
-        pattern = "|".join(
-            _alternative(form, case_sensitive) for form, case_sensitive in alternatives
-        )
-        self._pattern = re.compile(pattern) if pattern else None
-
-    def find(self, text: str) -> list[Mention]:
-        if self._pattern is None:
-            return []
-        mentions = []
-        for match in self._pattern.finditer(text):
-            surface = match.group(0)
-            term = self._terms.get((surface, True)) or self._terms.get((surface.lower(), False))
-            if term is not None:
-                mentions.append(Mention(term, match.start(), match.end()))
-        return mentions
-
-
-def _alternative(form: str, case_sensitive: bool) -> str:
-    body = re.escape(form)
-    if not case_sensitive:
-        body = f"(?i:{body})"
-    if _LATIN_EDGE.match(form[0]):
-        body = r"(?<![A-Za-z0-9])" + body
-    if _LATIN_EDGE.match(form[-1]):
-        body += r"(?![A-Za-z0-9])"
-    return body
+def term_matcher(terms: tuple[Term, ...], language: str, source_language: str) -> FormMatcher[Term]:
+    """Finds the glossary terms of ``language`` text; ``.value`` of each find is the term."""
+    return FormMatcher(
+        (form, case_sensitive, term)
+        for term in terms
+        for form, case_sensitive in term.forms(language, source_language)
+    )
 
 
 def parse(

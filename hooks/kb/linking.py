@@ -17,7 +17,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .glossary import Matcher, Term
+from .glossary import Term
+from .matching import FormMatcher
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
@@ -34,7 +35,7 @@ class GlossaryLinker(Treeprocessor):
     def __init__(
         self,
         md: Markdown,
-        matcher: Matcher,
+        matcher: FormMatcher[Term],
         href: Callable[[Term], str | None],
         language: str,
         report: Callable[[Term, Section], None],
@@ -71,15 +72,15 @@ class GlossaryLinker(Treeprocessor):
         position = 0
         kept = ""
         for mention in self.matcher.find(text):
-            href = self.href(mention.term)
+            href = self.href(mention.value)
             if href is None:
                 continue
-            self.report(mention.term, self._section)
-            if mention.term.id in self._linked:
+            self.report(mention.value, self._section)
+            if mention.value.id in self._linked:
                 continue
-            self._linked.add(mention.term.id)
+            self._linked.add(mention.value.id)
             link = Element(
-                "a", {"href": href, "title": mention.term.short[self.language], "class": "kb-term"}
+                "a", {"href": href, "title": mention.value.short[self.language], "class": "kb-term"}
             )
             link.text = text[mention.start : mention.end]
             if pieces:
@@ -117,7 +118,7 @@ class GlossaryExtension(Extension):
 
     def __init__(
         self,
-        matcher: Matcher,
+        matcher: FormMatcher[Term],
         href: Callable[[Term], str | None],
         language: str,
         report: Callable[[Term, Section], None],
