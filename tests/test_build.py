@@ -26,10 +26,15 @@ TOPICS = [
 
 
 class _Text(HTMLParser):
-    """The visible text of a page's article, and its links, images and headings."""
+    """The visible text of a page's article, and its links, images and headings.
+
+    The links the site adds beside a paper link (``a.kb-paper``) are not text
+    of the note, and are left out.
+    """
 
     def __init__(self) -> None:
         super().__init__()
+        self.added = False
         self.depth = 0
         self.parts: list[str] = []
         self.links: list[dict] = []
@@ -43,6 +48,7 @@ class _Text(HTMLParser):
         if self.depth:
             if tag == "a":
                 self.links.append(attributes)
+                self.added = "kb-paper" in (attributes.get("class") or "")
             if tag == "img":
                 self.images.append(attributes)
             if "id" in attributes:
@@ -51,9 +57,11 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "article":
             self.depth -= 1
+        if tag == "a":
+            self.added = False
 
     def handle_data(self, data):
-        if self.depth:
+        if self.depth and not self.added:
             self.parts.append(data)
 
     @property

@@ -12,6 +12,7 @@ from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity
 from .pairing import align
+from .papers import Paper, Reference, citations, paper_matcher, parse_papers, parse_references
 from .parse import date_of, parse_digest
 from .source import decode
 
@@ -26,6 +27,8 @@ class Sources:
     tags: dict[str, Tag]
     messages: dict[str, Messages]
     glossary: tuple[Term, ...]
+    papers: tuple[Paper, ...]
+    references: tuple[Reference, ...]
     problems: tuple[Problem, ...]
 
     @property
@@ -59,6 +62,12 @@ def load(
     glossary_path = data_dir / "glossary.yml"
     terms, found = glossary.parse(_read(glossary_path), shown(glossary_path), languages)
     problems += found
+    papers_path, links_path = data_dir / "papers.yml", data_dir / "links.yml"
+    known_papers, found = parse_papers(_read(papers_path), shown(papers_path))
+    problems += found
+    references, found = parse_references(_read(links_path), shown(links_path))
+    problems += found
+    matcher = paper_matcher(known_papers)
 
     digests: list[Digest] = []
     translations: dict[str, dict[str, Digest]] = {}
@@ -108,6 +117,8 @@ def load(
         )
         problems += found
         if language is None:
+            problems += unknown_papers(digest, matcher, known_papers, text.split("\n"))
+        if language is None:
             digests.append(digest)
         else:
             translations.setdefault(language, {})[digest.id] = digest
@@ -147,7 +158,27 @@ def load(
             )
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
-    return Sources(archive, tags, messages, terms, tuple(problems))
+    return Sources(archive, tags, messages, terms, known_papers, references, tuple(problems))
+
+
+def unknown_papers(
+    digest: Digest, matcher, known: tuple[Paper, ...], lines: list[str]
+) -> list[Problem]:
+    """A warning (an error under ``--strict``) for every arXiv paper without metadata."""
+    ids = {paper.id for paper in known}
+    return [
+        Problem(
+            Severity.WARNING,
+            "KB501",
+            digest.path,
+            citation.line,
+            citation.col,
+            f"arXiv paper {citation.key} is cited but has no metadata in data/papers.yml",
+            f"run: python -m kb.arxiv fetch {citation.key}",
+        )
+        for citation in citations(digest, matcher, lines)
+        if citation.is_paper and citation.key not in ids
+    ]
 
 
 def _sidecar(note: Path, shown, tags: dict[str, Tag]) -> tuple[DigestMeta | None, list[Problem]]:

@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .glossary import Term
 from .matching import FormMatcher
+from .papers import arxiv_id
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
@@ -137,3 +138,49 @@ class GlossaryExtension(Extension):
             "kb_glossary",
             4,
         )
+
+
+class PaperLinker(Treeprocessor):
+    """arXiv links show the paper's title, and get a link to its index entry."""
+
+    def __init__(
+        self,
+        md: Markdown,
+        titles: Callable[[str], str | None],
+        entry: Callable[[str], tuple[str, str] | None],
+    ) -> None:
+        super().__init__(md)
+        self.titles = titles
+        self.entry = entry
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for index, link in reversed(list(enumerate(parent))):
+                if link.tag != "a" or "href" not in link.attrib:
+                    continue
+                paper = arxiv_id(link.get("href"))
+                title = self.titles(paper) if paper else None
+                target = self.entry(paper) if title else None
+                if title is None or target is None:
+                    continue
+                link.set("title", title)
+                href, text = target
+                badge = Element("a", {"href": href, "class": "kb-paper", "title": title})
+                badge.text = text
+                badge.tail, link.tail = link.tail, None
+                parent.insert(index + 1, badge)
+
+
+class PaperExtension(Extension):
+    """Decorates arXiv links; ``entry`` returns ``None`` on pages that get none."""
+
+    def __init__(
+        self, titles: Callable[[str], str | None], entry: Callable[[str], tuple[str, str] | None]
+    ) -> None:
+        super().__init__()
+        self.titles = titles
+        self.entry = entry
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        # Beside the glossary links (4): after toc, before MkDocs resolves .md links (0).
+        md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", 3)

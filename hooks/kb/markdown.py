@@ -23,25 +23,10 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import HTML_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-# A URL runs over printable ASCII; anything else (CJK text, full-width
-# punctuation, spaces) ends it.
-BARE_URL = r"https?://[!#-;=?-\[\]_a-z~]+"
-_TRAILING = ".,;:!?'\"*_"
-_CLOSERS = {")": "(", "]": "["}
+from .urls import BARE_URL, trim_url
+
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
-
-
-def trim_url(url: str) -> str:
-    """Drop trailing punctuation and a closing bracket that opened before the URL."""
-    while url and (url[-1] in _TRAILING or _unbalanced_closer(url)):
-        url = url[:-1]
-    return url
-
-
-def _unbalanced_closer(url: str) -> bool:
-    opener = _CLOSERS.get(url[-1])
-    return opener is not None and url.count(url[-1]) > url.count(opener)
 
 
 def is_safe_url(url: str) -> bool:

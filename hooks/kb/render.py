@@ -44,6 +44,10 @@ def glossary_path() -> str:
     return "glossary.md"
 
 
+def papers_path() -> str:
+    return "papers.md"
+
+
 DISCUSSED_IN = "KB-DISCUSSED-IN:"
 """Marks where a term's "discussed in" list goes, once every page is rendered."""
 
@@ -130,7 +134,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     body += _nodes((shown or topic).body, 2, messages)
     if shown is None:
         body = _block(f'div.kb-original[lang="{digest.language}"]', body)
-    return _join(lines + body)
+    return join_lines(lines + body)
 
 
 def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
@@ -149,7 +153,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         link = relative(digest_path(digest), topic_path(digest, topic))
         facts = " · ".join(_facts(topic, messages))
         lines.append(f"{number}. [{title}]({link})" + (f" · {facts}" if facts else ""))
-    return _join(lines)
+    return join_lines(lines)
 
 
 def render_home(archive: Archive, context: Context) -> str:
@@ -198,7 +202,7 @@ def render_home(archive: Archive, context: Context) -> str:
         messages("home.translations_line", link=relative(path, translations_path())),
         "",
     ]
-    return _join(lines)
+    return join_lines(lines)
 
 
 def render_translations(archive: Archive, context: Context, targets: tuple[str, ...]) -> str:
@@ -243,7 +247,7 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
         *(line for item in summary for line in (item, "")),
         *body,
     ]
-    return _join(lines)
+    return join_lines(lines)
 
 
 def _shown_title(archive: Archive, digest: Digest, topic: Topic, language: str) -> str:
@@ -286,12 +290,12 @@ def render_glossary(terms: tuple[Term, ...], context: Context, source_language: 
                 links = (f"[{escape(r.names[language])}](#{r.id})" for r in related)
                 lines += [f"*{messages('glossary.related')}*: " + " · ".join(links), ""]
             lines += [f"{DISCUSSED_IN}{term.id}", ""]
-    return _join(lines)
+    return join_lines(lines)
 
 
 def render_tags(context: Context) -> str:
     messages = context.messages
-    return _join(
+    return join_lines(
         [f"# {messages('tags.title')}", "", messages("tags.intro"), "", "<!-- material/tags -->"]
     )
 
@@ -311,6 +315,7 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
         {messages("nav.digests"): digests},
         {messages("nav.tags"): tags_path()},
         {messages("nav.glossary"): glossary_path()},
+        {messages("nav.papers"): papers_path()},
         {messages("nav.translations"): translations_path()},
     ]
 
@@ -426,7 +431,7 @@ def _block(selector: str, content: list[str]) -> list[str]:
     return [f"{fence} html | {selector}", "", *content, fence, ""]
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"

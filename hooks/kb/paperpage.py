@@ -1,0 +1,183 @@
+"""The paper index page, in one language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Archive, Digest
+from .papers import Citation, Paper, Reference, anchor, bibtex
+from .render import (
+    Context,
+    escape,
+    join_lines,
+    papers_path,
+    plain_text,
+    relative,
+    shorten,
+    topic_path,
+)
+
+PAGE = papers_path()
+BIBLIOGRAPHY = "papers.bib"
+LABEL_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation with the page it is on, as shown in this language."""
+
+    citation: Citation
+    digest: Digest
+    topic_title: str
+
+
+def render_papers(
+    archive: Archive,
+    papers: tuple[Paper, ...],
+    references: tuple[Reference, ...],
+    cited: list[Cited],
+    context: Context,
+) -> str:
+    messages = context.messages
+    by_key: dict[str, list[Cited]] = defaultdict(list)
+    for item in cited:
+        by_key[item.citation.key].append(item)
+    known = {paper.id for paper in papers}
+    lines = [
+        f"# {messages('papers.title')}",
+        "",
+        messages("papers.intro", bib=relative(PAGE, BIBLIOGRAPHY)),
+        "",
+    ]
+
+    tags_of = _tags_by_paper(archive, cited, context)
+    lines += [f"## {messages('papers.by_tag')} {{ #by-tag }}", ""]
+    by_tag: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for tag in tags_of.get(paper.id, ()):
+            by_tag[tag].append(paper)
+    for tag_id, tag in context.tags.items():
+        if by_tag.get(tag_id):
+            links = " · ".join(
+                f"[{escape(_short_title(p))}](#{anchor(p.id)})" for p in _ordered(by_tag[tag_id])
+            )
+            lines += [f"- **{escape(tag.name(context.language))}**: {links}"]
+    lines.append("")
+
+    year = None
+    for paper in _ordered(list(papers)):
+        if paper.year != year:
+            year = paper.year
+            lines += [f"## {year} {{ #year-{year} }}", ""]
+        lines += _paper(paper, by_key.get(paper.id, []), tags_of.get(paper.id, ()), context)
+
+    unknown = sorted({c.citation.key for c in cited if c.citation.is_paper} - known)
+    if unknown:
+        lines += [f"## {messages('papers.unknown')} {{ #unknown }}", ""]
+        for key in unknown:
+            lines += [
+                f"- [arXiv:{key}](https://arxiv.org/abs/{key}) — "
+                + _discussed(by_key[key], context),
+                "",
+            ]
+
+    lines += [
+        f"## {messages('papers.other')} {{ #other-references }}",
+        "",
+        messages("papers.other_intro"),
+        "",
+    ]
+    listed = {reference.url: reference for reference in references}
+    urls = list(dict.fromkeys(c.citation.key for c in cited if not c.citation.is_paper))
+    urls += [url for url in listed if url not in urls]
+    for url in urls:
+        reference = listed.get(url)
+        title = reference.titles.get(context.language) if reference else None
+        kind = (
+            messages(f"papers.kind.{reference.kind}")
+            if reference
+            else messages("papers.kind.other")
+        )
+        lines += [
+            f"- [{escape(title or url)}]({url}) · {kind}"
+            + (f" — {_discussed(by_key[url], context)}" if by_key.get(url) else "")
+        ]
+    lines.append("")
+    return join_lines(lines)
+
+
+def _ordered(papers: list[Paper]) -> list[Paper]:
+    """Newest year first, then by title."""
+    return sorted(papers, key=lambda paper: (-paper.year, paper.title.lower()))
+
+
+def _short_title(paper: Paper) -> str:
+    return shorten(paper.title.split(":")[0], 48)
+
+
+def _tags_by_paper(archive: Archive, cited: list[Cited], context: Context) -> dict[str, tuple]:
+    tags: dict[str, list[str]] = defaultdict(list)
+    for item in cited:
+        topic = item.digest.topic(item.citation.topic)
+        source = next((d for d in archive.digests if d.id == item.digest.id), None)
+        original = source.topic(item.citation.topic) if source else topic
+        for tag in original.tags if original else ():
+            if tag in context.tags and tag not in tags[item.citation.key]:
+                tags[item.citation.key].append(tag)
+    return {key: tuple(value) for key, value in tags.items()}
+
+
+def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> list[str]:
+    messages = context.messages
+    facts = [escape(paper.short_authors()), str(paper.year)]
+    if paper.venue:
+        facts.append(escape(paper.venue))
+    if paper.arxiv:
+        facts.append(f"[arXiv:{paper.arxiv}](https://arxiv.org/abs/{paper.arxiv})")
+    if not paper.verified:
+        facts.append(f"*{messages('papers.unverified')}*")
+    lines = [f"### {escape(paper.title)} {{ #{anchor(paper.id)} }}", "", " · ".join(facts), ""]
+    if tags:
+        names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
+        lines += [f"*{messages('papers.tags')}*: {names}", ""]
+    if cited:
+        lines += [f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}", ""]
+    else:
+        lines += [f"*{messages('papers.not_discussed')}*", ""]
+    lines += [
+        '??? quote "BibTeX"',
+        "",
+        "    ```bibtex",
+        *("    " + line for line in bibtex(paper).split("\n")),
+        "    ```",
+        "",
+    ]
+    return lines
+
+
+def _discussed(cited: list[Cited], context: Context) -> str:
+    """Links to every section citing something, once each, grouped by topic."""
+    places: dict[tuple[str, str], list[Cited]] = {}
+    for item in cited:
+        key = (item.digest.id, item.citation.topic)
+        if all(other.citation.anchor != item.citation.anchor for other in places.get(key, [])):
+            places.setdefault(key, []).append(item)
+    parts = []
+    for items in places.values():
+        first = items[0]
+        topic = first.digest.topic(first.citation.topic)
+        if topic is None:
+            continue
+        link = relative(PAGE, topic_path(first.digest, topic))
+        sections = ", ".join(
+            f"[{escape(shorten(plain_text(item.citation.label), LABEL_LENGTH))}]"
+            f"({link}#{item.citation.anchor})"
+            for item in items
+            if item.citation.anchor != topic.slug
+        )
+        parts.append(
+            f"[{escape(plain_text(first.topic_title))}]({link})"
+            + (f" ({sections})" if sections else "")
+        )
+    return "; ".join(parts)

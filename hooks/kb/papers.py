@@ -1,0 +1,300 @@
+"""Papers and other references: their data, and where the discussions cite them.
+
+arXiv links come in many forms (``/abs/``, ``/pdf/…pdf``, versions, no
+scheme, old-style ids); :func:`arxiv_id` reduces each to one id. Papers
+named without a link (``InstructGPT``, ``longlora``) are found through their
+aliases. Citations are collected from the model, with the section anchor
+they stand under, before any page is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import yamlfile
+from .matching import FormMatcher
+from .model import Digest, Problem, Section, Severity, Thread, Topic, Turn
+from .urls import BARE_URL, trim_url
+
+ARXIV = re.compile(
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})"
+    r"(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+# URLs as they stand in note text, with or without a scheme for arXiv.
+URL_IN_TEXT = re.compile(
+    BARE_URL + r"|(?<![\w./])(?:www\.)?arxiv\.org/(?:abs|pdf)/[\w./-]+", re.IGNORECASE
+)
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv id of a link to an arXiv paper, versions dropped; else ``None``."""
+    match = ARXIV.match(url.strip())
+    return match["id"] if match else None
+
+
+def anchor(paper_id: str) -> str:
+    """The paper's anchor on the paper index."""
+    return "paper-" + re.sub(r"[^a-z0-9]+", "-", paper_id.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    venue: str
+    aliases: dict[str, tuple[str, ...]]
+    verified: bool
+    note: str
+    line: int
+
+    @property
+    def arxiv(self) -> str | None:
+        return self.id if ARXIV.match(f"arxiv.org/abs/{self.id}") else None
+
+    def short_authors(self, limit: int = 3, others: str = "et al.") -> str:
+        if len(self.authors) <= limit:
+            return ", ".join(self.authors)
+        return ", ".join(self.authors[:limit]) + f", {others}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cited link that is not an arXiv paper: a blog post, talk, tweet…"""
+
+    url: str
+    kind: str
+    titles: dict[str, str]
+    related_paper: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One place a paper or link is cited: which page, under which heading."""
+
+    key: str  # a paper id, or a reference's URL
+    is_paper: bool
+    digest: str
+    topic: str
+    anchor: str
+    label: str
+    line: int
+    col: int
+
+
+def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]]:
+    data, problems = yamlfile.load(text, path)
+    if problems:
+        return (), problems
+    papers: list[Paper] = []
+    seen: dict[str, int] = {}
+    claimed: dict[str, str] = {}
+
+    def error(line: int, message: str, hint: str = "") -> None:
+        problems.append(Problem(Severity.ERROR, "KB502", path, line, 1, message, hint))
+
+    for entry in data or []:
+        line = yamlfile.line_of(entry)
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            error(line, "each paper needs an 'id' (its arXiv id, quoted)")
+            continue
+        paper_id = entry["id"]
+        missing = [key for key in ("title", "authors", "year") if not entry.get(key)]
+        if missing:
+            error(
+                line,
+                f"paper '{paper_id}' has no {', '.join(missing)}",
+                f"run: python -m kb.arxiv fetch {paper_id}",
+            )
+            continue
+        if paper_id in seen:
+            error(line, f"duplicate paper '{paper_id}' (first on line {seen[paper_id]})")
+            continue
+        seen[paper_id] = line
+        aliases = entry.get("aliases") or {}
+        paper = Paper(
+            id=paper_id,
+            title=str(entry["title"]),
+            authors=tuple(str(author) for author in entry["authors"]),
+            year=int(entry["year"]),
+            venue=str(entry.get("venue") or ""),
+            aliases={
+                lang: tuple(str(a) for a in aliases.get(lang) or ())
+                for lang in aliases
+                if lang != yamlfile.LINE
+            },
+            verified=bool(entry.get("verified")),
+            note=str(entry.get("note") or ""),
+            line=line,
+        )
+        for alias in (a for forms in paper.aliases.values() for a in forms):
+            owner = claimed.setdefault(alias.lower(), paper_id)
+            if owner != paper_id:
+                error(line, f"alias '{alias}' of '{paper_id}' also names '{owner}'")
+        papers.append(paper)
+    return tuple(papers), problems
+
+
+def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[Problem]]:
+    data, problems = yamlfile.load(text, path)
+    if problems:
+        return (), problems
+    references = []
+    for entry in data or []:
+        line = yamlfile.line_of(entry)
+        titles = entry.get("title") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("url"), str)
+            or not isinstance(titles, dict)
+        ):
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB503",
+                    path,
+                    line,
+                    1,
+                    "each link needs a 'url' and a 'title' per language",
+                )
+            )
+            continue
+        references.append(
+            Reference(
+                url=entry["url"],
+                kind=str(entry.get("kind") or "other"),
+                titles={
+                    lang: str(title) for lang, title in titles.items() if lang != yamlfile.LINE
+                },
+                related_paper=entry.get("related_paper"),
+                line=line,
+            )
+        )
+    return tuple(references), problems
+
+
+def paper_matcher(papers: tuple[Paper, ...]) -> FormMatcher[Paper]:
+    """Finds papers named without a link, by any of their aliases."""
+    return FormMatcher(
+        (alias, False, paper)
+        for paper in papers
+        for forms in paper.aliases.values()
+        for alias in forms
+    )
+
+
+def sections(topic: Topic) -> Iterator[tuple[str, str, list[tuple[int, str]]]]:
+    """``(anchor, heading, [(line, text)…])`` for every heading of a topic page."""
+    yield from _sections(topic.body, topic.slug, topic.title)
+
+
+def _sections(nodes, anchor: str, label: str):
+    lines: list[tuple[int, str]] = []
+    nested = []
+    for node in nodes:
+        if isinstance(node, Turn):
+            for chunk in node.chunks:
+                lines += [(chunk.line + offset, text) for offset, text in enumerate(chunk.lines)]
+        elif isinstance(node, Thread):
+            turns = [(node.line, node.title)]
+            for turn in node.body:
+                for chunk in turn.chunks:
+                    turns += [(chunk.line + i, text) for i, text in enumerate(chunk.lines)]
+            nested.append((node.anchor, f"{node.label.role.value[0].upper()} {node.title}", turns))
+        elif isinstance(node, Section):
+            nested += list(_sections(node.body, node.anchor, node.title))
+    yield anchor, label, lines
+    yield from nested
+
+
+def citations(
+    digest: Digest,
+    matcher: FormMatcher[Paper],
+    source_lines: list[str] | None = None,
+) -> list[Citation]:
+    """Every paper and link cited in ``digest``, in order, with its section."""
+    found: list[Citation] = []
+    for topic in digest.topics:
+        for section_anchor, label, lines in sections(topic):
+            for line, text in lines:
+                original = (
+                    source_lines[line - 1] if source_lines and line <= len(source_lines) else text
+                )
+                for match in URL_IN_TEXT.finditer(text):
+                    url = trim_url(match.group(0))
+                    paper = arxiv_id(url)
+                    col = original.find(url) + 1 or match.start() + 1
+                    found.append(
+                        Citation(
+                            paper or url,
+                            paper is not None,
+                            digest.id,
+                            topic.slug,
+                            section_anchor,
+                            label,
+                            line,
+                            col,
+                        )
+                    )
+                for mention in matcher.find(URL_IN_TEXT.sub(" ", text)):
+                    found.append(
+                        Citation(
+                            mention.value.id,
+                            True,
+                            digest.id,
+                            topic.slug,
+                            section_anchor,
+                            label,
+                            line,
+                            mention.start + 1,
+                        )
+                    )
+    return found
+
+
+def bibtex_key(paper: Paper) -> str:
+    surname = re.sub(r"[^a-z]", "", paper.authors[0].split()[-1].lower()) or "anon"
+    word = next((w for w in re.findall(r"[a-z]+", paper.title.lower()) if len(w) > 3), "paper")
+    return f"{surname}{paper.year}{word}"
+
+
+def bibtex(paper: Paper) -> str:
+    """A BibTeX entry; braces keep the title's capitalisation."""
+    fields = [
+        ("title", "{" + _bib_escape(paper.title) + "}"),
+        ("author", " and ".join(_bib_escape(author) for author in paper.authors)),
+        ("year", str(paper.year)),
+    ]
+    if paper.arxiv:
+        fields += [
+            ("eprint", paper.arxiv),
+            ("archivePrefix", "arXiv"),
+            ("url", f"https://arxiv.org/abs/{paper.arxiv}"),
+        ]
+    if paper.venue:
+        fields.append(("note", _bib_escape(paper.venue)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{bibtex_key(paper)},\n{body}\n}}"
+
+
+def bibliography(papers: tuple[Paper, ...]) -> str:
+    keys: dict[str, int] = {}
+    entries = []
+    for paper in sorted(papers, key=lambda p: (p.year, p.title.lower())):
+        entry = bibtex(paper)
+        key = bibtex_key(paper)
+        keys[key] = keys.get(key, 0) + 1
+        if keys[key] > 1:
+            entry = entry.replace(f"@misc{{{key},", f"@misc{{{key}{chr(96 + keys[key])},", 1)
+        entries.append(entry)
+    return "\n\n".join(entries) + "\n"
+
+
+def _bib_escape(text: str) -> str:
+    return re.sub(r"([&%$#_])", r"\\\1", text).replace("{", "\\{").replace("}", "\\}")

@@ -1,0 +1,98 @@
+"""The paper index, ``papers.bib``, and arXiv links that say which paper they are."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+import glue
+from kb import paperpage, papers, render
+from kb.linking import PaperExtension
+
+
+@dataclass
+class _Decorations:
+    """What the arXiv links of the page being rendered point to."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    topic_pages: set[str] = field(default_factory=set)
+    label: str = ""
+    page: Page | None = None
+
+    def title(self, paper_id: str) -> str | None:
+        return self.titles.get(paper_id)
+
+    def entry(self, paper_id: str) -> tuple[str, str] | None:
+        if self.page is None or self.page.file.src_uri not in self.topic_pages:
+            return None
+        folder = posixpath.dirname(self.page.file.src_uri)
+        href = f"{posixpath.relpath(paperpage.PAGE, folder)}#{papers.anchor(paper_id)}"
+        return href, self.label
+
+
+_decorations = _Decorations()
+
+
+# After content.py's on_config (same priority, listed before this hook), which
+# loads this build's sources.
+@event_priority(-110)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _decorations
+    build = glue.current()
+    messages = build.sources.messages[build.languages.current]
+    _decorations = _Decorations(
+        titles={paper.id: paper.title for paper in build.sources.papers},
+        topic_pages={
+            render.topic_path(digest, topic)
+            for digest in build.sources.archive.digests
+            for topic in digest.topics
+        },
+        label=messages("papers.index_link"),
+    )
+    config.markdown_extensions[:] = [
+        extension
+        for extension in config.markdown_extensions
+        if not isinstance(extension, PaperExtension)
+    ]
+    config.markdown_extensions.append(PaperExtension(_decorations.title, _decorations.entry))
+    return config
+
+
+# After mkdocs-static-i18n's on_files (-100), which cannot handle generated files.
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = glue.current()
+    sources = build.sources
+    archive = sources.archive
+    matcher = papers.paper_matcher(sources.papers)
+    cited = []
+    for digest in archive.digests:
+        shown = archive.translation(digest, build.languages.current) or digest
+        for citation in papers.citations(shown, matcher):
+            topic = shown.topic(citation.topic)
+            cited.append(paperpage.Cited(citation, shown, topic.title if topic else ""))
+    context = glue.render_context(config, build)
+    page = File.generated(
+        config,
+        paperpage.PAGE,
+        content=paperpage.render_papers(
+            archive, sources.papers, sources.references, cited, context
+        ),
+    )
+    page.edit_uri = f"../{glue.DATA_FOLDER}/papers.yml"
+    files.append(page)
+    # Every language's build writes the same file to the site root.
+    files.append(
+        File.generated(config, paperpage.BIBLIOGRAPHY, content=papers.bibliography(sources.papers))
+    )
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _decorations.page = page
+    return markdown

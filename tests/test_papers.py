@@ -1,0 +1,200 @@
+"""Papers: arXiv ids in every form, citations with their sections, BibTeX, the fetch command."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from conftest import build_site, make_project
+from kb import arxiv, papers
+from kb.parse import parse_digest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The arXiv papers linked in the first digest, with their verified titles
+# (shared/reference/papers.tsv).
+SEED_PAPERS = {
+    "2310.16226": "TiC-CLIP: Continual Training of CLIP Models",
+    "2305.13300": "Adaptive Chameleon or Stubborn Sloth: Revealing the Behavior of Large "
+    "Language Models in Knowledge Conflicts",
+    "2305.14795": "MQuAKE: Assessing Knowledge Editing in Language Models via Multi-Hop Questions",
+    "2309.01431": "Benchmarking Large Language Models in Retrieval-Augmented Generation",
+    "2310.17022": "Controlled Decoding from Language Models",
+    "2305.18654": "Faith and Fate: Limits of Transformers on Compositionality",
+    "2307.03381": "Teaching Arithmetic to Small Transformers",
+    "2310.07831": "When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement",
+    "2205.09707": "PLAID: An Efficient Engine for Late Interaction Retrieval",
+    "2112.07899": "Large Dual Encoders Are Generalizable Retrievers",
+    "2210.05758": "Decoupled Context Processing for Context Augmented Language Modeling",
+    "2112.04426": "Improving language models by retrieving from trillions of tokens",
+    "2302.00083": "In-Context Retrieval-Augmented Language Models",
+    "2310.07713": "InstructRetro: Instruction Tuning post Retrieval-Augmented Pretraining",
+    "2210.02928": "MuRAG: Multimodal Retrieval-Augmented Generator for Open Question Answering "
+    "over Images and Text",
+    "2306.01061": "Reimagining Retrieval Augmented Language Models for Answering Queries",
+    "2209.14491": "Re-Imagen: Retrieval-Augmented Text-to-Image Generator",
+    "2310.10198": "MoConVQ: Unified Physics-Based Motion Control via Scalable Discrete "
+    "Representations",
+    "2310.19651": "Dynamics of Instruction Tuning: Each Ability of Large Language Models Has Its "
+    "Own Growth Pace",
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2310.16226", "2310.16226"),
+        ("https://arxiv.org/pdf/2305.14795.pdf", "2305.14795"),
+        ("https://arxiv.org/pdf/2310.07831", "2310.07831"),
+        ("https://arxiv.org/pdf/2310.07831v2", "2310.07831"),
+        ("https://arxiv.org/pdf/2310.07831v2.pdf", "2310.07831"),
+        ("https://arxiv.org/abs/2310.16226v3", "2310.16226"),
+        ("arxiv.org/abs/2310.16226", "2310.16226"),
+        ("http://www.arxiv.org/abs/2310.16226", "2310.16226"),
+        ("https://export.arxiv.org/abs/2310.16226", "2310.16226"),
+        ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+        ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"),
+        ("https://arxiv.org/abs/math.GT/0309136", "math.GT/0309136"),
+        ("https://arxiv.org/abs/1501.00001", "1501.00001"),
+        ("https://example.org/abs/2310.16226", None),
+        ("https://arxiv.org/list/cs.CL/recent", None),
+    ],
+)
+def test_arxiv_links_in_every_form_have_one_id(url, expected):
+    assert papers.arxiv_id(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("大概能在长问题上提升10%https://arxiv.org/abs/2310.07713", ["2310.07713"]),
+        (
+            "Representationshttps://pku-mocca.github.io/MoConVQ-page/ ；https://arxiv.org/pdf/"
+            "2310.10198.pdf）",
+            ["https://pku-mocca.github.io/MoConVQ-page/", "2310.10198"],
+        ),
+        (
+            "讲解：https://x.com/saurabh_garg67/status/1717571699720483023。 Skywork的",
+            ["https://x.com/saurabh_garg67/status/1717571699720483023", "2310.19341"],
+        ),
+        ("Questions(https://arxiv.org/pdf/2305.14795.pdf )中", ["2305.14795"]),
+        (
+            "see arxiv.org/abs/2310.16226v2, and https://arxiv.org/abs/2205.09707。",
+            ["2310.16226", "2205.09707"],
+        ),
+        ("请问大家longlora这篇文章", ["2309.12307"]),
+        ("OpenAI的InstructGPT paper，第8页", ["2203.02155"]),
+    ],
+)
+def test_citations_in_note_text(line, expected):
+    known, _ = papers.parse_papers(
+        (ROOT / "data" / "papers.yml").read_text(encoding="utf-8"), "papers.yml"
+    )
+    digest, _ = parse_digest(
+        f"## 话题\n\n{line}\n", path="n.md", date=datetime.date(2024, 1, 1), language="zh"
+    )
+    found = papers.citations(digest, papers.paper_matcher(known))
+    assert [citation.key for citation in found] == expected
+    assert all(citation.line == 3 for citation in found)
+
+
+def test_the_seed_papers_have_data_with_verified_titles():
+    known, problems = papers.parse_papers(
+        (ROOT / "data" / "papers.yml").read_text(encoding="utf-8"), "papers.yml"
+    )
+    assert problems == []
+    titles = {paper.id: paper.title for paper in known}
+    for paper_id, title in SEED_PAPERS.items():
+        assert titles.get(paper_id) == title
+
+
+def test_bibtex_parses():
+    known, _ = papers.parse_papers(
+        (ROOT / "data" / "papers.yml").read_text(encoding="utf-8"), "papers.yml"
+    )
+    library = bibtexparser.parse_string(papers.bibliography(known))
+    assert library.failed_blocks == []
+    assert len(library.entries) == len(known)
+    assert len({entry.key for entry in library.entries}) == len(known)
+
+
+def test_fetch_appends_papers_from_a_recorded_arxiv_response(tmp_path):
+    data = tmp_path / "papers.yml"
+    data.write_text(
+        '- id: "2305.13300"\n  title: "T"\n  authors: ["A"]\n  year: 2023\n', encoding="utf-8"
+    )
+    recorded = (FIXTURES / "arxiv" / "2310.16226.xml").read_text(encoding="utf-8")
+    asked = []
+
+    def get(url: str) -> str:
+        asked.append(url)
+        return recorded
+
+    assert arxiv.fetch(["https://arxiv.org/pdf/2310.16226v3.pdf", "2305.13300"], data, get) == [
+        "2310.16226"
+    ]
+    assert asked == [f"{arxiv.API}?id_list=2310.16226&max_results=1"]
+    known, problems = papers.parse_papers(data.read_text(encoding="utf-8"), "papers.yml")
+    assert problems == []
+    added = next(paper for paper in known if paper.id == "2310.16226")
+    assert added.title == SEED_PAPERS["2310.16226"]
+    assert added.authors[0] == "Saurabh Garg" and len(added.authors) == 8
+    assert (added.year, added.verified) == (2023, False)
+    assert arxiv.fetch(["2310.16226"], data, get) == []
+    assert len(asked) == 1
+
+
+@pytest.mark.build
+def test_paper_index_pages(real_site):
+    for prefix in ("", "en/"):
+        html = real_site.page(f"{prefix}papers")
+        for paper_id, title in SEED_PAPERS.items():
+            entry = html.split(f'id="{papers.anchor(paper_id)}"', 1)
+            assert len(entry) == 2, paper_id
+            assert entry[1].startswith(">" + title.replace("&", "&amp;"))
+        assert html.count("<summary>BibTeX</summary>") >= 19
+        assert '"content.code.copy"' in html  # Material adds a copy button to code blocks
+        years = [int(y) for y in re.findall(r'<h2 id="year-(\d{4})"', html)]
+        assert years == sorted(years, reverse=True)
+    library = bibtexparser.parse_string((real_site.site / "papers.bib").read_text(encoding="utf-8"))
+    assert library.failed_blocks == [] and len(library.entries) >= 19
+
+
+@pytest.mark.build
+def test_topic_pages_name_the_papers_they_link(real_site):
+    html = real_site.page("2023-11-12/knowledge-updates")
+    assert (
+        '<a href="https://arxiv.org/abs/2310.16226" rel="noopener" '
+        'title="TiC-CLIP: Continual Training of CLIP Models">'
+    ) in html
+    assert '<a class="kb-paper" href="../../papers/#paper-2310-16226"' in html
+
+
+@pytest.mark.build
+def test_discussed_in_links_resolve(real_site):
+    for prefix in ("", "en/"):
+        html = real_site.page(f"{prefix}papers")
+        targets = re.findall(r'href="\.\./(2023-11-12/[^"#]+/)#([^"]+)"', html)
+        assert len(targets) >= 30
+        for page, anchor in targets:
+            assert f'id="{anchor}"' in real_site.page(prefix + page), (page, anchor)
+
+
+@pytest.mark.build
+def test_a_paper_without_metadata_is_a_located_warning(tmp_path):
+    note = "## 话题\n\n研究员1：见 https://arxiv.org/abs/2401.99999v2 。\n"
+    docs = make_project(tmp_path, {"20240105.md": note})
+    result = build_site(docs, tmp_path / "site", strict=True)
+    assert result.error is not None
+    assert any(
+        message.endswith(
+            "docs/notes/20240105.md:3:8: KB501: arXiv paper 2401.99999 is cited but has no "
+            "metadata in data/papers.yml Hint: run: python -m kb.arxiv fetch 2401.99999"
+        )
+        for message in result.warnings
+    ), result.log
