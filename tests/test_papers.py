@@ -198,3 +198,17 @@ def test_a_paper_without_metadata_is_a_located_warning(tmp_path):
         )
         for message in result.warnings
     ), result.log
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("https://www.example.org/blog/2023/post/", "example.org/blog/2023/post"),
+        (
+            "https://x.com/someone/status/1717571699720483023123456789012345",
+            "x.com/someone/status/171757169972048302312345…",
+        ),
+    ],
+)
+def test_untitled_links_get_a_short_title(url, title):
+    assert papers.short_title(url) == title

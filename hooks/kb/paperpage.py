@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Archive, Digest
-from .papers import Citation, Paper, Reference, anchor, bibtex
+from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
     Context,
     escape,

@@ -10,6 +10,7 @@ they stand under, before any page is rendered.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,13 @@ def arxiv_id(url: str) -> str | None:
     """The arXiv id of a link to an arXiv paper, versions dropped; else ``None``."""
     match = ARXIV.match(url.strip())
     return match["id"] if match else None
+
+
+def short_title(url: str, length: int = 48) -> str:
+    """A readable name for a link nobody has titled: host and path, shortened."""
+    parts = urlsplit(url)
+    text = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def anchor(paper_id: str) -> str:
