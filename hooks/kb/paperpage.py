@@ -100,7 +100,7 @@ def render_papers(
             else messages("papers.kind.other")
         )
         lines += [
-            f"- [{escape(title or url)}]({url}) · {kind}"
+            f"- [{escape(title or short_title(url))}]({url}) · {kind}"
             + (f" — {_discussed(by_key[url], context)}" if by_key.get(url) else "")
         ]
     lines.append("")

@@ -10,9 +10,9 @@ they stand under, before any page is rendered.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from . import yamlfile
 from .matching import FormMatcher
