@@ -206,7 +206,7 @@ def test_a_paper_without_metadata_is_a_located_warning(tmp_path):
         ("https://www.example.org/blog/2023/post/", "example.org/blog/2023/post"),
         (
             "https://x.com/someone/status/1717571699720483023123456789012345",
-            "x.com/someone/status/171757169972048302312345…",
+            "x.com/someone/status/17175716997204830231234567…",
         ),
     ],
 )
