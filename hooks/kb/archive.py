@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import glossary
+from . import glossary, related
 from . import messages as messages_module
-from .glossary import Term
+from .glossary import Term, term_matcher
+from .matching import FormMatcher
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity
@@ -123,6 +124,8 @@ def load(
         else:
             translations.setdefault(language, {})[digest.id] = digest
 
+    digests, found = _suggest_tags(digests, terms, matcher, tags, source_language)
+    problems += found
     sources = {digest.id: digest for digest in digests}
     for by_id in translations.values():
         for digest_id, digest in list(by_id.items()):
@@ -159,6 +162,47 @@ def load(
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
     return Sources(archive, tags, messages, terms, known_papers, references, tuple(problems))
+
+
+def _suggest_tags(
+    digests: list[Digest],
+    terms: tuple[Term, ...],
+    papers: FormMatcher[Paper],
+    tags: dict[str, Tag],
+    language: str,
+) -> tuple[list[Digest], list[Problem]]:
+    """Topics without curated tags get tags suggested by their terms and papers."""
+    finder = term_matcher(terms, language, language)
+    profiles = related.profiles(Archive(tuple(digests)), finder, papers)
+    by_paper = related.tags_of_papers(profiles)
+    glossary_by_id = {term.id: term for term in terms}
+    problems = []
+    enriched = []
+    for digest in digests:
+        topics = []
+        for topic in digest.topics:
+            if topic.tags:
+                topics.append(topic)
+                continue
+            key = related.TopicKey(digest.id, topic.slug)
+            suggestion = related.suggested_tags(profiles[key], glossary_by_id, by_paper, tags)
+            if suggestion:
+                problems.append(
+                    Problem(
+                        Severity.INFO,
+                        "KB601",
+                        digest.path,
+                        topic.line,
+                        1,
+                        f"topic '{topic.title}' has no tags; suggested: {', '.join(suggestion)}",
+                        f"to keep or change them, list them under 'tags' for slug '{topic.slug}' "
+                        "in the digest's .yml file",
+                    )
+                )
+                topic = replace(topic, tags=suggestion, suggested_tags=True)
+            topics.append(topic)
+        enriched.append(replace(digest, topics=tuple(topics)))
+    return enriched, problems
 
 
 def unknown_papers(

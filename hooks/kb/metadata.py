@@ -6,6 +6,7 @@ A digest's sidecar freezes the URLs of published topics and lists their tags::
       - title: 如何实现知识更新        # the heading this entry belongs to
         slug: knowledge-updates       # published URL part; never change it
         tags: [knowledge-updating, rag]
+        aliases: [知识更新]            # other names other topics use for it
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class TopicMeta:
     slug: str
     tags: tuple[str, ...]
     line: int
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,11 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
             error(line, "'tags' must be a list of tag ids")
             continue
         seen[slug] = line
-        topics.append(TopicMeta(title.strip(), slug, tuple(tags), line))
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            error(line, "'aliases' must be a list of names")
+            continue
+        topics.append(TopicMeta(title.strip(), slug, tuple(tags), line, tuple(aliases)))
     return DigestMeta(path, tuple(topics)), problems
 
 

@@ -118,6 +118,8 @@ class Topic:
     line: int
     body: tuple[Node, ...]
     tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    suggested_tags: bool = False
 
     @property
     def threads(self) -> tuple[Thread, ...]:

@@ -148,7 +148,16 @@ def parse_digest(
                     "write the discussion under the heading or remove the heading",
                 )
             )
-        topics.append(Topic(slug, title, head.start + 1, body, meta.tags if meta else ()))
+        topics.append(
+            Topic(
+                slug,
+                title,
+                head.start + 1,
+                body,
+                meta.tags if meta else (),
+                meta.aliases if meta else (),
+            )
+        )
     return Digest(date, language, path, preamble, tuple(topics)), problems
 
 

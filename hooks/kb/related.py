@@ -1,0 +1,236 @@
+"""How topics connect: what each is about, which are related, which cite which.
+
+A topic is described by its tags, the glossary terms it mentions and the
+papers it cites. Related topics share the most of these, rare ones
+counting more (inverse document frequency); a topic that recurs in a later
+digest under another title (``关于LLM外推`` … ``模型外推``) shares its terms
+and papers, and surfaces. Everything is computed from the parsed notes,
+before any page is rendered, and ordered deterministically.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .glossary import Term
+from .matching import FormMatcher
+from .model import Archive, Digest, Section, Thread, Topic, Turn, walk
+from .papers import Paper, citations, sections
+
+# Weights of one shared feature, before its rarity is counted.
+PAPER_WEIGHT, TERM_WEIGHT, TAG_WEIGHT = 3.0, 2.0, 1.0
+RELATED_LIMIT = 5
+# Glossary categories that say what a topic is about, as tags.
+CATEGORY_TAGS = {
+    "architecture": "architecture",
+    "parallelism-systems": "systems",
+    "training": "training",
+    "continual-learning-editing": "knowledge-updating",
+    "decoding": "decoding",
+    "long-context": "long-context",
+    "retrieval": "rag",
+    "evaluation": "evaluation",
+    "alignment": "alignment",
+    "multimodal": "multimodal",
+    "reasoning": "reasoning",
+}
+SUGGESTION_MINIMUM = 2
+SUGGESTION_LIMIT = 3
+_QUOTED = re.compile(
+    r"“([^”\n]{2,80})”|「([^」\n]{2,80})」|『([^』\n]{2,80})』|\"([^\"\n]{2,80})\""
+)
+
+
+@dataclass(frozen=True, order=True)
+class TopicKey:
+    digest: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    tags: frozenset[str]
+    terms: frozenset[str]
+    papers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Relation:
+    topic: TopicKey
+    score: float
+    papers: tuple[str, ...]
+    terms: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def topic_text(topic: Topic) -> Iterable[str]:
+    """Every line of text of a topic, titles included."""
+    yield topic.title
+    for node in walk(topic.body):
+        if isinstance(node, (Thread, Section)):
+            yield node.title
+        elif isinstance(node, Turn):
+            for chunk in node.chunks:
+                if not chunk.raw_html:
+                    yield from chunk.lines
+
+
+def profile(
+    digest: Digest, topic: Topic, terms: FormMatcher[Term], papers: FormMatcher[Paper]
+) -> Profile:
+    found_terms = {found.value.id for line in topic_text(topic) for found in terms.find(line)}
+    one_topic = Digest(digest.date, digest.language, digest.path, (), (topic,))
+    cited = {c.key for c in citations(one_topic, papers) if c.is_paper}
+    return Profile(frozenset(topic.tags), frozenset(found_terms), frozenset(cited))
+
+
+def profiles(
+    archive: Archive, terms: FormMatcher[Term], papers: FormMatcher[Paper]
+) -> dict[TopicKey, Profile]:
+    return {
+        TopicKey(digest.id, topic.slug): profile(digest, topic, terms, papers)
+        for digest in archive.digests
+        for topic in digest.topics
+    }
+
+
+def related(
+    profiles: dict[TopicKey, Profile], limit: int = RELATED_LIMIT
+) -> dict[TopicKey, tuple[Relation, ...]]:
+    """For every topic, the topics sharing the most with it, best first."""
+    count = len(profiles)
+    frequency: Counter[tuple[str, str]] = Counter()
+    for item in profiles.values():
+        frequency.update(("paper", paper) for paper in item.papers)
+        frequency.update(("term", term) for term in item.terms)
+        frequency.update(("tag", tag) for tag in item.tags)
+
+    def weight(kind: str, key: str, base: float) -> float:
+        return base * math.log(1 + count / frequency[(kind, key)])
+
+    result = {}
+    for key, mine in profiles.items():
+        relations = []
+        for other, theirs in profiles.items():
+            if other == key:
+                continue
+            papers = sorted(mine.papers & theirs.papers)
+            terms = sorted(mine.terms & theirs.terms, key=lambda t: frequency[("term", t)])
+            tags = sorted(mine.tags & theirs.tags)
+            if not papers and not terms and len(tags) < 2:
+                continue
+            score = (
+                sum(weight("paper", p, PAPER_WEIGHT) for p in papers)
+                + sum(weight("term", t, TERM_WEIGHT) for t in terms)
+                + sum(weight("tag", t, TAG_WEIGHT) for t in tags)
+            )
+            relations.append(
+                Relation(other, round(score, 6), tuple(papers), tuple(terms), tuple(tags))
+            )
+        # Best score first; among equals the newer digest, then the slug.
+        relations.sort(key=lambda r: r.topic.slug)
+        relations.sort(key=lambda r: r.topic.digest, reverse=True)
+        relations.sort(key=lambda r: -r.score)
+        result[key] = tuple(relations[:limit])
+    return result
+
+
+def suggested_tags(
+    item: Profile,
+    glossary: dict[str, Term],
+    tags_of_papers: dict[str, set[str]],
+    known_tags: Iterable[str],
+) -> tuple[str, ...]:
+    """Tags for a topic nobody tagged: from the categories of its terms and its papers."""
+    votes: Counter[str] = Counter()
+    for term_id in item.terms:
+        tag = CATEGORY_TAGS.get(glossary[term_id].category) if term_id in glossary else None
+        if tag:
+            votes[tag] += 1
+    for paper in item.papers:
+        votes.update(tags_of_papers.get(paper, ()))
+    allowed = set(known_tags)
+    ranked = sorted(
+        (tag for tag, n in votes.items() if n >= SUGGESTION_MINIMUM and tag in allowed),
+        key=lambda tag: (-votes[tag], tag),
+    )
+    return tuple(ranked[:SUGGESTION_LIMIT])
+
+
+def tags_of_papers(profiles: dict[TopicKey, Profile]) -> dict[str, set[str]]:
+    """The curated tags of the topics citing each paper."""
+    result: dict[str, set[str]] = defaultdict(set)
+    for item in profiles.values():
+        for paper in item.papers:
+            result[paper].update(item.tags)
+    return result
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A reference in one topic's text to another topic."""
+
+    source: TopicKey
+    anchor: str
+    target: TopicKey
+    start: int
+    end: int
+
+
+class TopicNames:
+    """Topic titles and aliases, to recognise references to topics in text.
+
+    A quoted span (“…”, 「…」, 『…』, "…") names a topic when it is the
+    topic's title or alias, or a piece of at least four characters of its
+    title (``“GPT的加法正确率”``). An alias also names its topic unquoted.
+    """
+
+    MINIMUM_PIECE = 4
+
+    def __init__(self, names: dict[TopicKey, tuple[str, tuple[str, ...]]]) -> None:
+        self._titles = {key: title for key, (title, _) in names.items()}
+        self._aliases = {alias: key for key, (_, aliases) in names.items() for alias in aliases}
+        self._alias_matcher = FormMatcher(
+            (alias, False, key) for alias, key in self._aliases.items()
+        )
+
+    def find(self, text: str, here: TopicKey | None = None) -> list[tuple[int, int, TopicKey]]:
+        """``(start, end, topic)`` of each name in ``text``, not counting ``here``."""
+        found = []
+        for match in _QUOTED.finditer(text):
+            group = next(i for i in range(1, 5) if match.group(i) is not None)
+            quoted = match.group(group).strip()
+            target = self._named(quoted)
+            if target is not None and target != here:
+                found.append((match.start(group), match.end(group), target))
+        taken = [(start, end) for start, end, _ in found]
+        for alias in self._alias_matcher.find(text):
+            inside = any(start <= alias.start < end for start, end in taken)
+            if not inside and alias.value != here:
+                found.append((alias.start, alias.end, alias.value))
+        return sorted(found)
+
+    def _named(self, quoted: str) -> TopicKey | None:
+        if quoted in self._aliases:
+            return self._aliases[quoted]
+        for key, title in sorted(self._titles.items()):
+            if quoted == title or (len(quoted) >= self.MINIMUM_PIECE and quoted in title):
+                return key
+        return None
+
+
+def mentions(archive: Archive, names: TopicNames) -> list[Mention]:
+    """Every reference from one topic to another, in source order."""
+    found = []
+    for digest in archive.digests:
+        for topic in digest.topics:
+            here = TopicKey(digest.id, topic.slug)
+            for anchor, _, lines in sections(topic):
+                for _, text in lines:
+                    for start, end, target in names.find(text, here):
+                        found.append(Mention(here, anchor, target, start, end))
+    return found
