@@ -184,3 +184,69 @@ class PaperExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         # Beside the glossary links (4): after toc, before MkDocs resolves .md links (0).
         md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", 3)
+
+
+class MentionLinker(Treeprocessor):
+    """Names of other topics in the text (“GPT的加法正确率”) link to those topics."""
+
+    def __init__(
+        self,
+        md: Markdown,
+        find: Callable[[str], list[tuple[int, int, object]]],
+        href: Callable[[object], str | None],
+    ) -> None:
+        super().__init__(md)
+        self.find = find
+        self.href = href
+
+    def run(self, root: Element) -> None:
+        self._walk(root)
+
+    def _walk(self, element: Element) -> None:
+        self._link(element, "text", element, 0)
+        for child in list(element):
+            if child.tag in HEADINGS or _skipped(child):
+                pass
+            else:
+                self._walk(child)
+            self._link(child, "tail", element, list(element).index(child) + 1)
+
+    def _link(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
+        text = getattr(holder, attribute)
+        if not text:
+            return
+        pieces: list[Element] = []
+        position, kept = 0, None
+        for start, end, target in self.find(text):
+            href = self.href(target)
+            if href is None or start < position:
+                continue
+            link = Element("a", {"href": href, "class": "kb-mention"})
+            link.text = text[start:end]
+            if pieces:
+                pieces[-1].tail = text[position:start]
+            else:
+                kept = text[position:start]
+            pieces.append(link)
+            position = end
+        if not pieces:
+            return
+        pieces[-1].tail = text[position:]
+        setattr(holder, attribute, kept)
+        for offset, piece in enumerate(pieces):
+            parent.insert(index + offset, piece)
+
+
+class MentionExtension(Extension):
+    def __init__(
+        self,
+        find: Callable[[str], list[tuple[int, int, object]]],
+        href: Callable[[object], str | None],
+    ) -> None:
+        super().__init__()
+        self.find = find
+        self.href = href
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        # Before the glossary (4), so a topic's name links to the topic, not to a term.
+        md.treeprocessors.register(MentionLinker(md, self.find, self.href), "kb_mentions", 4.5)

@@ -48,6 +48,10 @@ def papers_path() -> str:
     return "papers.md"
 
 
+def timeline_path() -> str:
+    return "timeline.md"
+
+
 DISCUSSED_IN = "KB-DISCUSSED-IN:"
 """Marks where a term's "discussed in" list goes, once every page is rendered."""
 
@@ -124,23 +128,20 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         position=position,
         count=len(digest.topics),
     )
-    body = [
-        f"# {(shown or topic).title} {{ #{topic.slug} }}",
-        "",
-        source_line,
-        "{: .kb-source }",
-        "",
-    ]
-    body += _nodes((shown or topic).body, 2, messages)
+    title = [f"# {(shown or topic).title} {{ #{topic.slug} }}", ""]
+    body = _nodes((shown or topic).body, 2, messages)
     if shown is None:
-        body = _block(f'div.kb-original[lang="{digest.language}"]', body)
-    return join_lines(lines + body)
+        language = f'div.kb-original[lang="{digest.language}"]'
+        title, body = _block(language, title), _block(language, body)
+    about = [source_line, "{: .kb-source }", "", *_neighbours(archive, digest, path, messages)]
+    return join_lines(lines + title + about + body)
 
 
 def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     messages = context.messages
     shown = archive.translation(digest, context.language)
     lines = [f"# {digest_title(digest, messages)}", ""]
+    lines += _neighbours(archive, digest, digest_path(digest), messages)
     if shown is None:
         lines += _untranslated("untranslated.digest", context)
     preamble = (shown or digest).preamble
@@ -313,11 +314,118 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
     return [
         {messages("nav.home"): home_path()},
         {messages("nav.digests"): digests},
+        {messages("nav.timeline"): timeline_path()},
         {messages("nav.tags"): tags_path()},
         {messages("nav.glossary"): glossary_path()},
         {messages("nav.papers"): papers_path()},
         {messages("nav.translations"): translations_path()},
     ]
+
+
+def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages) -> list[str]:
+    """Links to the digests before and after ``digest``."""
+    index = archive.digests.index(digest)
+    links = []
+    if index > 0:
+        before = archive.digests[index - 1]
+        links.append(
+            messages(
+                "timeline.previous",
+                digest=digest_title(before, messages),
+                link=relative(path, digest_path(before)),
+            )
+        )
+    if index + 1 < len(archive.digests):
+        after = archive.digests[index + 1]
+        links.append(
+            messages(
+                "timeline.next",
+                digest=digest_title(after, messages),
+                link=relative(path, digest_path(after)),
+            )
+        )
+    return [" · ".join(links), "{: .kb-timeline }", ""] if links else []
+
+
+def render_timeline(archive: Archive, context: Context) -> str:
+    """Every digest, oldest first, grouped by year, with its topics."""
+    messages = context.messages
+    path = timeline_path()
+    lines = [f"# {messages('timeline.title')}", "", messages("timeline.intro"), ""]
+    year = None
+    for digest in archive.digests:
+        if digest.date.year != year:
+            year = digest.date.year
+            lines += [f"## {year} {{ #year-{year} }}", ""]
+        link = relative(path, digest_path(digest))
+        lines += [f"### [{digest_title(digest, messages)}]({link}) {{ #digest-{digest.id} }}", ""]
+        for topic in digest.topics:
+            title = _shown_title(archive, digest, topic, context.language)
+            tags = ", ".join(
+                context.tags[tag].name(context.language)
+                for tag in topic.tags
+                if tag in context.tags
+            )
+            lines.append(
+                f"- [{escape(title)}]({relative(path, topic_path(digest, topic))})"
+                + (f" · *{escape(tags)}*" if tags else "")
+            )
+        lines.append("")
+    return join_lines(lines)
+
+
+def render_connections(
+    archive: Archive,
+    digest: Digest,
+    topic: Topic,
+    relations: tuple,
+    backlinks: list,
+    names: dict[str, str],
+    context: Context,
+) -> list[str]:
+    """The "related topics" and "mentioned in" sections that end a topic page."""
+    messages = context.messages
+    path = topic_path(digest, topic)
+    by_id = {d.id: d for d in archive.digests}
+    lines: list[str] = []
+    if relations:
+        lines += [f"## {messages('related.title')} {{ #related }}", ""]
+        for relation in relations:
+            other_digest = by_id[relation.topic.digest]
+            other = other_digest.topic(relation.topic.slug)
+            title = _shown_title(archive, other_digest, other, context.language)
+            shared = [
+                *relation.papers,
+                *(names.get(t, t) for t in relation.terms),
+                *(
+                    context.tags[t].name(context.language)
+                    for t in relation.tags
+                    if t in context.tags
+                ),
+            ]
+            shared = list(dict.fromkeys(shared))
+            reason = messages("related.shares", items=", ".join(shared[:6]))
+            lines.append(
+                f"- [{escape(title)}]({relative(path, topic_path(other_digest, other))})"
+                f" · {other_digest.id} · *{escape(reason)}*"
+            )
+        lines.append("")
+    if backlinks:
+        lines += [f"## {messages('mentioned.title')} {{ #mentioned-in }}", ""]
+        seen = set()
+        for mention in backlinks:
+            key = (mention.source, mention.anchor)
+            if key in seen:
+                continue
+            seen.add(key)
+            source_digest = by_id[mention.source.digest]
+            source = source_digest.topic(mention.source.slug)
+            title = _shown_title(archive, source_digest, source, context.language)
+            target = relative(path, topic_path(source_digest, source))
+            fragment = "" if mention.anchor == source.slug else f"#{mention.anchor}"
+            lines.append(f"- [{escape(title)}]({target}{fragment}) · {source_digest.id}")
+        lines.append("")
+    return lines
 
 
 def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
