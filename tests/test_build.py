@@ -28,8 +28,8 @@ TOPICS = [
 class _Text(HTMLParser):
     """The visible text of a page's article, and its links, images and headings.
 
-    The links the site adds beside a paper link (``a.kb-paper``) are not text
-    of the note, and are left out.
+    What the site adds to a note's text is left out: the links beside a paper
+    link (``a.kb-paper``), and the "related" and "mentioned in" sections.
     """
 
     def __init__(self) -> None:
@@ -45,6 +45,8 @@ class _Text(HTMLParser):
         attributes = dict(attrs)
         if tag == "article":
             self.depth += 1
+        if tag == "h2" and attributes.get("id") in ("related", "mentioned-in"):
+            self.depth = 0
         if self.depth:
             if tag == "a":
                 self.links.append(attributes)
