@@ -35,6 +35,7 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.added = False
+        self.added_sections = False
         self.depth = 0
         self.parts: list[str] = []
         self.links: list[dict] = []
@@ -46,7 +47,7 @@ class _Text(HTMLParser):
         if tag == "article":
             self.depth += 1
         if tag == "h2" and attributes.get("id") in ("related", "mentioned-in"):
-            self.depth = 0
+            self.added_sections = True
         if self.depth:
             if tag == "a":
                 self.links.append(attributes)
@@ -63,7 +64,7 @@ class _Text(HTMLParser):
             self.added = False
 
     def handle_data(self, data):
-        if self.depth and not self.added:
+        if self.depth and not self.added and not self.added_sections:
             self.parts.append(data)
 
     @property
