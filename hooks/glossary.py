@@ -60,14 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     language = build.languages.current
     matcher = term_matcher(build.sources.glossary, language, build.languages.default)
-    config.markdown_extensions[:] = [
-        extension
-        for extension in config.markdown_extensions
-        if not isinstance(extension, GlossaryExtension)
-    ]
-    config.markdown_extensions.append(
-        GlossaryExtension(matcher, _mentions.href, language, _mentions.report)
-    )
+    glue.install(config, GlossaryExtension(matcher, _mentions.href, language, _mentions.report))
     return config
 
 

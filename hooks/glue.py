@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown.extensions import Extension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -93,6 +94,20 @@ def render_context(config: MkDocsConfig, build: Build) -> render.Context:
         tags=build.sources.tags,
         translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
     )
+
+
+def install(config: MkDocsConfig, extension: Extension) -> None:
+    """Add a Markdown extension for this build, replacing the previous build's one.
+
+    The extension list lives on the config object, which every language's
+    build shares.
+    """
+    config.markdown_extensions[:] = [
+        existing
+        for existing in config.markdown_extensions
+        if not isinstance(existing, type(extension))
+    ]
+    config.markdown_extensions.append(extension)
 
 
 def current() -> Build:

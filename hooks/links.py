@@ -84,12 +84,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for mention in related.mentions(shown, names):
         connections.backlinks[mention.target].append(mention)
     _connections = connections
-    config.markdown_extensions[:] = [
-        extension
-        for extension in config.markdown_extensions
-        if not isinstance(extension, MentionExtension)
-    ]
-    config.markdown_extensions.append(MentionExtension(connections.find, connections.href))
+    glue.install(config, MentionExtension(connections.find, connections.href))
     return config
 
 

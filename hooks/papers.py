@@ -54,12 +54,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         },
         label=messages("papers.index_link"),
     )
-    config.markdown_extensions[:] = [
-        extension
-        for extension in config.markdown_extensions
-        if not isinstance(extension, PaperExtension)
-    ]
-    config.markdown_extensions.append(PaperExtension(_decorations.title, _decorations.entry))
+    glue.install(config, PaperExtension(_decorations.title, _decorations.entry))
     return config
 
 

@@ -1,10 +1,11 @@
-"""Glossary links in rendered pages: the first mention of a term per section.
+"""Links added to rendered pages: glossary terms, topic names, paper titles.
 
-A Python-Markdown tree processor, run after the table of contents is built
-(so headings are never touched and their ids are known). It links nothing
-inside headings, links, code, raw HTML shown as text, or discussion labels,
-and reports every mention with the section it is in, so the glossary can
-list where each term is discussed.
+Python-Markdown tree processors, run after the table of contents is built
+(so headings are never touched and their ids are known) and before MkDocs
+resolves ``.md`` links. Nothing is linked inside headings, links, code, raw
+HTML shown as text, or discussion labels. The glossary linker links the
+first mention of a term per section and reports every mention with the
+section it is in, so the glossary can list where each term is discussed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,68 @@ class Section:
     title: str
 
 
-class GlossaryLinker(Treeprocessor):
+class TextLinker(Treeprocessor):
+    """Walks the text of a page in reading order and turns spans of it into links.
+
+    Headings, links, code, raw HTML shown as text and discussion labels are
+    never searched; :meth:`heading` sees each heading pass, and
+    :meth:`links` says which spans of a piece of text become which links.
+    """
+
+    def run(self, root: Element) -> None:
+        self._inserted: set[int] = set()
+        self.start()
+        self._walk(root)
+
+    def start(self) -> None:
+        """Called before each page."""
+
+    def heading(self, heading: Element) -> None:
+        """Called for each heading, in reading order."""
+
+    def links(self, text: str) -> list[tuple[int, int, Element]]:
+        raise NotImplementedError
+
+    def _walk(self, element: Element) -> None:
+        self._splice(element, "text", element, 0)
+        for child in list(element):
+            if child.tag in HEADINGS:
+                self.heading(child)
+            elif id(child) in self._inserted:
+                continue  # a link made here: its tail is text already searched
+            elif not _skipped(child):
+                self._walk(child)
+            self._splice(child, "tail", element, list(element).index(child) + 1)
+
+    def _splice(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
+        text = getattr(holder, attribute)
+        if not text:
+            return
+        pieces: list[Element] = []
+        position = 0
+        kept = ""
+        for start, end, link in self.links(text):
+            if start < position:
+                continue
+            link.text = text[start:end]
+            if pieces:
+                pieces[-1].tail = text[position:start]
+            else:
+                kept = text[position:start]
+            pieces.append(link)
+            position = end
+        if not pieces:
+            return
+        pieces[-1].tail = text[position:]
+        setattr(holder, attribute, kept)
+        for offset, piece in enumerate(pieces):
+            parent.insert(index + offset, piece)
+            self._inserted.add(id(piece))
+
+
+class GlossaryLinker(TextLinker):
+    """The first mention of each term per section links to its glossary entry."""
+
     def __init__(
         self,
         md: Markdown,
@@ -47,56 +109,30 @@ class GlossaryLinker(Treeprocessor):
         self.language = language
         self.report = report
 
-    def run(self, root: Element) -> None:
+    def start(self) -> None:
         self._section = Section("", "")
         self._linked: set[str] = set()
-        self._inserted: set[int] = set()
-        self._walk(root)
 
-    def _walk(self, element: Element) -> None:
-        self._text(element, "text", element, 0)
-        for child in list(element):
-            if child.tag in HEADINGS:
-                self._section = Section(child.get("id", ""), _heading_text(child))
-                self._linked = set()
-            elif id(child) in self._inserted:
-                continue  # a link made here: its tail is text already searched
-            elif not _skipped(child):
-                self._walk(child)
-            self._text(child, "tail", element, list(element).index(child) + 1)
+    def heading(self, heading: Element) -> None:
+        self._section = Section(heading.get("id", ""), _heading_text(heading))
+        self._linked = set()
 
-    def _text(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
-        text = getattr(holder, attribute)
-        if not text:
-            return
-        pieces: list[Element] = []
-        position = 0
-        kept = ""
+    def links(self, text: str) -> list[tuple[int, int, Element]]:
+        spans = []
         for mention in self.matcher.find(text):
-            href = self.href(mention.value)
+            term = mention.value
+            href = self.href(term)
             if href is None:
                 continue
-            self.report(mention.value, self._section)
-            if mention.value.id in self._linked:
+            self.report(term, self._section)
+            if term.id in self._linked:
                 continue
-            self._linked.add(mention.value.id)
+            self._linked.add(term.id)
             link = Element(
-                "a", {"href": href, "title": mention.value.short[self.language], "class": "kb-term"}
+                "a", {"href": href, "title": term.short[self.language], "class": "kb-term"}
             )
-            link.text = text[mention.start : mention.end]
-            if pieces:
-                pieces[-1].tail = text[position : mention.start]
-            else:
-                kept = text[position : mention.start]
-            pieces.append(link)
-            position = mention.end
-        if not pieces:
-            return
-        pieces[-1].tail = text[position:]
-        setattr(holder, attribute, kept)
-        for offset, piece in enumerate(pieces):
-            parent.insert(index + offset, piece)
-            self._inserted.add(id(piece))
+            spans.append((mention.start, mention.end, link))
+        return spans
 
 
 def _heading_text(heading: Element) -> str:
@@ -186,7 +222,7 @@ class PaperExtension(Extension):
         md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", 3)
 
 
-class MentionLinker(Treeprocessor):
+class MentionLinker(TextLinker):
     """Names of other topics in the text (“GPT的加法正确率”) link to those topics."""
 
     def __init__(
@@ -199,42 +235,13 @@ class MentionLinker(Treeprocessor):
         self.find = find
         self.href = href
 
-    def run(self, root: Element) -> None:
-        self._walk(root)
-
-    def _walk(self, element: Element) -> None:
-        self._link(element, "text", element, 0)
-        for child in list(element):
-            if child.tag in HEADINGS or _skipped(child):
-                pass
-            else:
-                self._walk(child)
-            self._link(child, "tail", element, list(element).index(child) + 1)
-
-    def _link(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
-        text = getattr(holder, attribute)
-        if not text:
-            return
-        pieces: list[Element] = []
-        position, kept = 0, None
+    def links(self, text: str) -> list[tuple[int, int, Element]]:
+        spans = []
         for start, end, target in self.find(text):
             href = self.href(target)
-            if href is None or start < position:
-                continue
-            link = Element("a", {"href": href, "class": "kb-mention"})
-            link.text = text[start:end]
-            if pieces:
-                pieces[-1].tail = text[position:start]
-            else:
-                kept = text[position:start]
-            pieces.append(link)
-            position = end
-        if not pieces:
-            return
-        pieces[-1].tail = text[position:]
-        setattr(holder, attribute, kept)
-        for offset, piece in enumerate(pieces):
-            parent.insert(index + offset, piece)
+            if href is not None:
+                spans.append((start, end, Element("a", {"href": href, "class": "kb-mention"})))
+        return spans
 
 
 class MentionExtension(Extension):
