@@ -15,6 +15,7 @@ import glue
 from kb import searchindex
 
 INDEX = Path("search") / "search_index.json"
+WORKERS = Path("assets") / "javascripts" / "workers"
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -65,3 +66,14 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(searchindex.dumps(index), encoding="utf-8")
+    workers = sorted((site / WORKERS).glob("search.*.min.js"))
+    if len(workers) != 1:
+        raise PluginError(
+            f"hooks/search.py: expected one search worker in {WORKERS}, "
+            f"found {len(workers)}; Material's layout changed"
+        )
+    try:
+        patched = searchindex.patch_worker(workers[0].read_text(encoding="utf-8"))
+    except searchindex.UpstreamChangedError as error:
+        raise PluginError(f"hooks/search.py: {error}") from error
+    workers[0].write_text(patched, encoding="utf-8")

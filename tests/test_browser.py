@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
-
-from conftest import ROOT, build_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PREFIX = "/llm-notes/"
 PAGES = [
     "",
     "2023-11-12/",
@@ -34,78 +14,6 @@ PAGES = [
     "en/2023-11-12/",
     "en/2023-11-12/discussion/",
 ]
-
-
-def _require_browser() -> None:
-    missing = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "Python Playwright is not installed"
-    if missing is None and not CHROMIUM.exists():
-        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests need a browser under CI: {missing}")
-        pytest.skip(missing)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real site served under its project-pages prefix, as GitHub Pages does."""
-    _require_browser()
-    root = tmp_path_factory.mktemp("served")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    # Material maps pages to their translations through the sitemap, whose
-    # URLs carry site_url's host and port: build for the address served.
-    result = build_site(ROOT / "docs", root / PREFIX.strip("/"), site_url=url)
-    assert result.error is None, result.log
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    httpd.shutdown()
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records console errors and requests to other hosts."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.console_errors = []
-    page.foreign_requests = []
-    own_host = urlsplit(server).netloc
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on(
-        "request",
-        lambda request: (
-            urlsplit(request.url).netloc not in ("", own_host)
-            and page.foreign_requests.append(request.url)
-        ),
-    )
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -60,3 +60,27 @@ def rebase_search(html: str, prefix: str) -> str:
         raise UpstreamChangedError("Material's __config has no 'base' any more")
     config["base"] = config["base"].rstrip("/") + "/" + prefix
     return html[:body_start] + json.dumps(config, ensure_ascii=False) + html[body_end:]
+
+
+# Material 9.8's search worker splits a Chinese query into the words of the
+# index with this loop, whose bound never lets a word end at the end of the
+# query: 更新 is searched as 更*, and the wrong page comes first.
+WORKER_DEFECT = "for(let o=s+1;o<t.length;o++)"
+WORKER_FIX = "for(let o=s+1;o<=t.length;o++)"
+
+
+def patch_worker(script: str) -> str:
+    """Material's search worker with the segmentation loop fixed.
+
+    Fails loudly when the worker no longer contains the loop it fixes, so an
+    upgrade of Material that changes it is noticed, not silently unpatched.
+    """
+    if script.count(WORKER_FIX) == 1 and WORKER_DEFECT not in script:
+        return script
+    if script.count(WORKER_DEFECT) != 1:
+        raise UpstreamChangedError(
+            "Material's search worker no longer contains the segmentation loop "
+            f"{WORKER_DEFECT!r}; check whether the defect is fixed upstream and "
+            "update or remove hooks/kb/searchindex.patch_worker"
+        )
+    return script.replace(WORKER_DEFECT, WORKER_FIX)
