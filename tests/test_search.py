@@ -1,0 +1,152 @@
+"""Search as a reader uses it: queries typed into Material's search box, in Chromium."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from kb.searchindex import WORKER_DEFECT, WORKER_FIX, UpstreamChangedError, patch_worker
+
+CHINESE = [
+    ("外推", "2023-11-12/length-extrapolation/"),
+    ("复读机", "2023-11-12/repetition-loops/"),
+    ("MoE", "2023-11-12/wider-not-deeper/"),
+    ("知识更新", "2023-11-12/knowledge-updates/"),
+    ("更新", "2023-11-12/knowledge-updates/"),
+    ("memory replay", "2023-11-12/knowledge-updates/"),
+    ("同声传译", "2023-11-12/discussion/"),
+    ("长度外推", "2023-11-12/length-extrapolation/"),
+    ("加法 正确率", "2023-11-12/addition-accuracy/"),
+    ("模型 架构", "2023-11-12/wider-not-deeper/"),
+    ("检索增强", "2023-11-12/knowledge-updates/"),
+    ("RAG 图片", "2023-11-12/quick-questions/"),
+    ("显存", "2023-11-12/quick-questions/"),
+    ("过拟合", "2023-11-12/quick-questions/"),
+    ("shift window attention", "2023-11-12/discussion/"),
+    ("线性", "2023-11-12/paper-notes/"),
+    ("知识冲突", "2023-11-12/knowledge-updates/"),
+    ("Transformer-VQ", "papers/"),
+]
+ENGLISH = [
+    ("extrapolation", "en/2023-11-12/length-extrapolation/"),
+    ("extrapol", "en/2023-11-12/length-extrapolation/"),
+    ("memory replay", "en/2023-11-12/knowledge-updates/"),
+    ("repetition", "en/2023-11-12/repetition-loops/"),
+    ("nucleus sampling", "en/2023-11-12/repetition-loops/"),
+    ("retrieval", "en/2023-11-12/knowledge-updates/"),
+    ("simultaneous interpretation", "en/2023-11-12/discussion/"),
+    ("arithmetic", "en/2023-11-12/addition-accuracy/"),
+    ("knowledge conflict", "en/2023-11-12/knowledge-updates/"),
+    ("wider", "en/2023-11-12/wider-not-deeper/"),
+    ("tokenisation", "en/2023-11-12/addition-accuracy/"),
+    ("mixture of experts", "en/2023-11-12/wider-not-deeper/"),
+]
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, query: str) -> tuple[list[str], str]:
+    """Type ``query`` as a reader does; the result links (best first) and the summary."""
+    field = page.locator("input.md-search__input")
+    field.click()
+    field.fill("")
+    page.keyboard.type(query, delay=10)
+    # Characters from an input method arrive without key events, and
+    # Material searches on key events: end with a real key press.
+    page.keyboard.press("End")
+    meta = page.locator(".md-search-result__meta")
+    meta.wait_for()
+    page.wait_for_timeout(300)
+    links = page.locator(".md-search-result__item > a")
+    return [links.nth(i).get_attribute("href") for i in range(links.count())], meta.inner_text()
+
+
+def pages_of(results: list[str], server: str) -> list[str]:
+    """Result pages, best first, each once: sections of a page count for their page."""
+    return list(
+        dict.fromkeys(href.split("?")[0].split("#")[0].replace(server, "") for href in results)
+    )
+
+
+@pytest.mark.parametrize(("query", "expected"), CHINESE, ids=[q for q, _ in CHINESE])
+def test_chinese_queries(page, server, query, expected):
+    page.goto(server)
+    results, _ = search(page, query)
+    assert expected in pages_of(results, server)[:3], results[:6]
+    assert not [href for href in results if href.startswith(server + "en/")]
+
+
+@pytest.mark.parametrize(("query", "expected"), ENGLISH, ids=[q for q, _ in ENGLISH])
+def test_english_queries(page, server, query, expected):
+    page.goto(server + "en/")
+    results, _ = search(page, query)
+    assert expected in pages_of(results, server)[:3], results[:6]
+    assert all(href.startswith(server + "en/") for href in results)
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "empty"),
+    [
+        ("", "麒麟鹦鹉", "没有找到符合条件的结果"),
+        ("en/", "qwertyzzz", "No matching documents"),
+    ],
+)
+def test_a_query_without_answer_shows_the_empty_state(page, server, start, query, empty):
+    page.goto(server + start)
+    results, summary = search(page, query)
+    assert results == [] and summary == empty
+
+
+def test_results_land_on_the_question(page, server):
+    page.goto(server)
+    results, _ = search(page, "键盘鼠标")
+    assert any(
+        href.split("?")[0].endswith("quick-questions/") and href.endswith("#q2") for href in results
+    ), results
+
+
+def test_the_whole_query_is_searched_as_a_word(page, server):
+    """Material's worker, unpatched, searches 更新 as 更* (the highlight shows it)."""
+    page.goto(server)
+    results, _ = search(page, "更新")
+    highlighted = {href.split("h=", 1)[1].split("#")[0] for href in results if "h=" in href}
+    assert highlighted - {""} == {"%E6%9B%B4%E6%96%B0"}
+
+
+def test_keyboard_alone_opens_search_picks_a_result_and_switches_language(page, server):
+    page.goto(server + "2023-11-12/")
+    page.keyboard.press("/")
+    page.keyboard.type("复读机", delay=10)
+    page.keyboard.press("End")
+    page.locator(".md-search-result__item").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/2023-11-12/repetition-loops/**")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('hreflang')")
+        if focused == "en":
+            break
+    assert focused == "en"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/2023-11-12/repetition-loops/")
+
+
+def test_the_worker_patch_fixes_the_loop_once():
+    script = "a;" + WORKER_DEFECT + "{b}"
+    assert patch_worker(script) == "a;" + WORKER_FIX + "{b}"
+    assert patch_worker(patch_worker(script)) == patch_worker(script)
+    with pytest.raises(UpstreamChangedError):
+        patch_worker("for(let i=0;i<n;i++){}")
+    with pytest.raises(UpstreamChangedError):
+        patch_worker(WORKER_DEFECT + WORKER_DEFECT)
+
+
+def test_the_built_worker_is_patched(server):
+    with urllib.request.urlopen(server) as response:
+        html = response.read().decode("utf-8")
+    worker = html.split('"search": "', 1)[1].split('"', 1)[0]
+    with urllib.request.urlopen(server + worker.lstrip("./")) as response:
+        script = response.read().decode("utf-8")
+    assert WORKER_FIX in script and WORKER_DEFECT not in script
