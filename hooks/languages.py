@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -65,8 +66,12 @@ def on_page_context(context, page, config: MkDocsConfig, nav):
     leads to the counterpart also without JavaScript.
     """
     context["kb_alternates"] = deepcopy(config.extra.alternate)
+    roots = deepcopy(config.plugins["i18n"].extra_alternate)
+    for alternate in roots:
+        # Fully qualified, as hreflang links must be.
+        alternate["link"] = urljoin(config.site_url or "/", alternate["link"])
     # i18n sets the attribute (which Jinja reads first), not the item.
-    config.extra.alternate = deepcopy(config.plugins["i18n"].extra_alternate)
+    config.extra.alternate = roots
     return context
 
 

@@ -189,8 +189,9 @@ def test_language_links_and_lang_attributes(real_site):
     zh = real_site.page("2023-11-12/discussion")
     en = real_site.page("en/2023-11-12/discussion")
     # Material reads sitemap.xml below each alternate link: roots, not pages.
-    assert '<link rel="alternate" href="/llm-notes/en/" hreflang="en">' in zh
-    assert '<link rel="alternate" href="/llm-notes/" hreflang="zh">' in en
+    site = "https://llm-notes.github.io/llm-notes/"
+    assert f'<link rel="alternate" href="{site}en/" hreflang="en">' in zh
+    assert f'<link rel="alternate" href="{site}" hreflang="zh">' in en
     assert 'href="../../en/2023-11-12/discussion/" hreflang="en"' in zh
     assert 'href="../../../2023-11-12/discussion/" hreflang="zh"' in en
     assert '<html lang="zh"' in zh and '<html lang="en"' in en
