@@ -20,8 +20,11 @@ PAGE_TYPES = {
     "translations": "translations/",
     "404": "404.html",
 }
-EVERY_PAGE = [(f"{prefix}{kind}", prefix + path) for prefix in ("", "en/")
-              for kind, path in PAGE_TYPES.items()]
+EVERY_PAGE = [
+    (f"{prefix}{kind}", prefix + path)
+    for prefix in ("", "en/")
+    for kind, path in PAGE_TYPES.items()
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -35,8 +38,11 @@ def test_no_serious_accessibility_violations(browser, server, name, path, scheme
     page.wait_for_load_state("networkidle")
     violations = Axe().run(page).response["violations"]
     context.close()
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -48,15 +54,24 @@ def test_every_page_is_clean_in_the_console_and_on_the_network(page, server, nam
     assert page.foreign_requests == []
 
 
-MOBILE = [("topic", "2023-11-12/quick-questions/"), ("papers", "papers/"),
-          ("glossary", "glossary/"), ("en-topic", "en/2023-11-12/knowledge-updates/"),
-          ("home", ""), ("en-papers", "en/papers/")]
+MOBILE = [
+    ("topic", "2023-11-12/quick-questions/"),
+    ("papers", "papers/"),
+    ("glossary", "glossary/"),
+    ("en-topic", "en/2023-11-12/knowledge-updates/"),
+    ("home", ""),
+    ("en-papers", "en/papers/"),
+]
 
 
 @pytest.mark.parametrize(("name", "path"), MOBILE, ids=[name for name, _ in MOBILE])
 def test_no_horizontal_scrolling_on_a_phone(browser, server, name, path):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.goto(server + path)
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,185 @@
+"""Check notes and data files: ``python -m kb.lint [PATH …]``.
+
+Reports every problem as ``path:line:col: code: message Hint: …`` and exits
+non-zero when any is an error. Without paths it checks the whole project:
+``docs/notes/`` and ``data/``, exactly as the site build reads them, plus
+what only a contributor needs to hear about: raw HTML (shown as text on the
+site), paragraph labels in forms the site does not recognise, and mojibake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+
+from .archive import load
+from .labels import split_label
+from .model import Problem, Severity
+from .parse import DIGEST_NAME
+from .source import decode
+
+# What a label was probably meant to be: a known word or letter, a short
+# tail, and a colon, at the start of a paragraph.
+_LABEL_LIKE = re.compile(r"^(?:研究员|研究者|Researcher|[QADF])[^\s：:]{0,6}\s*[：:]")
+# Text decoded with the wrong encoding, as it survives copy and paste.
+_MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|ï¿½|Ã[\x80-\xbf¡-¿]|â€[\x80-\xbf™œ¦“”˜]")
+LANGUAGES = ("zh", "en")
+
+
+def check_note(text: str, path: str) -> list[Problem]:
+    """What only the linter reports about one note: HTML, unknown labels, mojibake."""
+    problems: list[Problem] = []
+    lines = text.split("\n")
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            problems.append(_raw_html(path, token.map[0] + 1, 1))
+        if token.type == "paragraph_open" and token.map and token.level == 0:
+            first = lines[token.map[0]]
+            if split_label(first) is None and _LABEL_LIKE.match(first.strip()):
+                label = _LABEL_LIKE.match(first.strip()).group(0)
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        "KB114",
+                        path,
+                        token.map[0] + 1,
+                        1,
+                        f"'{label}' looks like a label the site does not recognise",
+                        "write 研究员1：, Q：/A：, D：/F：, F1： (see CONTRIBUTING.md)",
+                    )
+                )
+        if token.type == "inline" and token.map:
+            for child in token.children or ():
+                if child.type == "html_inline":
+                    line, col = _locate(lines, token.map[0], child.content)
+                    problems.append(_raw_html(path, line, col))
+    for number, line in enumerate(lines, start=1):
+        for match in _MOJIBAKE.finditer(line):
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "KB115",
+                    path,
+                    number,
+                    match.start() + 1,
+                    f"'{match.group(0)}' is text decoded with the wrong encoding (mojibake)",
+                    "restore the original characters from the source of the digest",
+                )
+            )
+    return problems
+
+
+def _raw_html(path: str, line: int, col: int) -> Problem:
+    return Problem(
+        Severity.WARNING,
+        "KB113",
+        path,
+        line,
+        col,
+        "raw HTML: the site shows it as text, it does not render it",
+        "write Markdown instead; put code in `backticks`",
+    )
+
+
+def _locate(lines: list[str], start: int, content: str) -> tuple[int, int]:
+    for number in range(start, len(lines)):
+        col = lines[number].find(content)
+        if col >= 0:
+            return number + 1, col + 1
+    return start + 1, 1
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Parses YAML with application tags (mkdocs.yml's ``!ENV``) as plain values."""
+
+
+_AnyTagLoader.add_multi_constructor(
+    "",
+    lambda loader, suffix, node: (
+        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    ),
+)
+
+
+def check_yaml(text: str, path: str) -> list[Problem]:
+    try:
+        yaml.load(text, Loader=_AnyTagLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return [
+            Problem(
+                Severity.ERROR,
+                "KB201",
+                path,
+                line,
+                col,
+                f"invalid YAML: {error.problem}",
+                "check indentation and quote values containing ':' or '#'",
+            )
+        ]
+    return []
+
+
+def lint(root: Path, paths: list[Path]) -> list[Problem]:
+    """Every problem in the project (``paths`` empty) or in the given files."""
+    problems = list(
+        load(
+            root / "docs" / "notes",
+            root / "data",
+            source_language="zh",
+            languages=LANGUAGES,
+            root=root,
+        ).problems
+    )
+    notes = sorted((root / "docs" / "notes").glob("*.md"))
+    wanted = {path.resolve() for path in paths}
+    for note in notes:
+        if note.name.startswith("_") or not DIGEST_NAME.match(note.name):
+            continue
+        shown = note.relative_to(root).as_posix()
+        text, _ = decode(note.read_bytes(), shown)
+        if text is not None:
+            problems += check_note(text, shown)
+    for path in paths:
+        if path.suffix in (".yml", ".yaml") and path.exists():
+            problems += check_yaml(path.read_text(encoding="utf-8"), _shown(path, root))
+    if wanted:
+        shown_wanted = {_shown(path, root) for path in paths}
+        problems = [p for p in problems if p.path in shown_wanted]
+    return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.code))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kb.lint", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="files to report on (default: every note and data file)"
+    )
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder")
+    parser.add_argument("--quiet", action="store_true", help="report errors and warnings only")
+    arguments = parser.parse_args(argv)
+    problems = lint(arguments.root, arguments.paths)
+    shown = [p for p in problems if not (arguments.quiet and p.severity is Severity.INFO)]
+    for problem in shown:
+        print(problem)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""The notes linter: every problem located, with a hint, on fixture files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.lint import check_note, main
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "lint"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bad_fixture_files_give_exactly_the_expected_located_messages(capsys):
+    assert main(["--root", str(FIXTURE)]) == 1
+    output = capsys.readouterr()
+    expected = (FIXTURE / "expected.txt").read_text(encoding="utf-8")
+    assert output.out == expected
+    assert output.err.strip() == "5 error(s), 8 warning(s)"
+    for line in expected.splitlines():
+        path, row, col, code = line.split(":", 4)[:4]
+        assert path.startswith(("docs/notes/", "data/")) and row.isdigit() and col.isdigit()
+        assert code.strip().startswith("KB")
+
+
+def test_each_check_names_its_line_and_column():
+    problems = check_note("## 话题\n\n研究员：无编号\n\n内容 <work> 和 â€™\n", "n.md")
+    assert [(p.code, p.line, p.col) for p in problems] == [
+        ("KB114", 3, 1),
+        ("KB113", 5, 4),
+        ("KB115", 5, 13),
+    ]
+
+
+def test_the_real_project_is_clean():
+    completed = subprocess.run(
+        [sys.executable, "-m", "kb.lint", "--quiet"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stdout
+    assert completed.stdout == ""
+    assert completed.stderr.strip() == "0 error(s), 0 warning(s)"
+
+
+def test_paths_narrow_the_report(capsys):
+    note = FIXTURE / "docs" / "notes" / "20240109.md"
+    assert main(["--root", str(FIXTURE), str(note)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "docs/notes/20240109.md:1:1: KB104: no topic heading ('## ') in this digest "
+        "Hint: start every topic with a line '## 话题标题'"
+    ]
