@@ -10,6 +10,9 @@ from mkdocs.structure.files import File, Files
 
 import glue
 from kb import render
+from kb.feed import atom
+
+FEED = "feed.xml"
 
 
 # After mkdocs-static-i18n's on_config (-100), which sets the language being built.
@@ -46,9 +49,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         edit_uri = f"{glue.NOTES_FOLDER}/{PurePosixPath(shown.path).name}"
         add(render.digest_path(digest), render.render_digest(archive, digest, context), edit_uri)
         for topic in digest.topics:
+            # The line of the topic's heading: the forge's file view jumps to it.
+            line = (shown.topic(topic.slug) or topic).line
             add(
                 render.topic_path(digest, topic),
                 render.render_topic(archive, digest, topic, context),
-                edit_uri,
+                f"{edit_uri}#L{line}",
             )
+    prefix = "" if build.languages.is_default else f"{language}/"
+    feed = File.generated(config, FEED, content=atom(archive, context, config.site_url, prefix))
+    feed.dest_uri = prefix + FEED
+    files.append(feed)
     return files
+
+
+def on_page_context(context, page, config: MkDocsConfig, nav):
+    """The feed of the page's language, for ``overrides/main.html`` to link."""
+    build = glue.current()
+    prefix = "" if build.languages.is_default else f"{build.languages.current}/"
+    messages = build.sources.messages[build.languages.current]
+    context["kb_feed"] = {"href": prefix + FEED, "title": messages("feed.title")}
+    return context

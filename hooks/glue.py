@@ -7,6 +7,7 @@ start of every build (and of every language's build).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from kb import archive, render
+from kb import archive, history, render
 from kb.model import Problem, Severity
 
 log = get_plugin_logger("kb")
@@ -45,6 +46,7 @@ class Build:
     sources: archive.Sources
     languages: Languages
     root: Path
+    updated: dict[str, datetime.date]
 
 
 _build: Build | None = None
@@ -81,7 +83,8 @@ def begin(config: MkDocsConfig) -> Build:
         raise PluginError(
             f"{len(sources.errors)} error(s) in the notes or data files; see the messages above."
         )
-    _build = Build(sources, langs, root)
+    notes = Path(config.docs_dir) / NOTES_FOLDER
+    _build = Build(sources, langs, root, history.last_changed(notes, root))
     return _build
 
 
@@ -93,6 +96,8 @@ def render_context(config: MkDocsConfig, build: Build) -> render.Context:
         messages=build.sources.messages[language],
         tags=build.sources.tags,
         translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
+        updated=build.updated,
+        source_url=f"{config.extra['repository']}/blob/main/docs/{NOTES_FOLDER}",
     )
 
 

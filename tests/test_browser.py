@@ -132,3 +132,19 @@ def test_language_switcher_on_the_glossary(page, server):
     page.locator('.md-select__link[hreflang="en"]').click()
     page.wait_for_url(server + "en/glossary/")
     assert "Glossary" in page.locator("article h1").inner_text()
+
+
+def test_a_reader_clicks_through_the_site_under_its_sub_path(page, server):
+    page.goto(server)
+    page.locator("article a", has_text="如何实现知识更新").first.click()
+    page.wait_for_url(server + "2023-11-12/knowledge-updates/")
+    field = page.locator("input.md-search__input")
+    field.click()
+    page.keyboard.type("memory replay", delay=10)
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_url(f"{server}**")
+    page.locator(".md-header .md-select").hover()
+    page.locator('.md-select__link[hreflang="en"]').click()
+    page.wait_for_url(f"{server}en/**")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.console_errors == [] and page.foreign_requests == []

@@ -8,10 +8,11 @@ are relative ``.md`` paths, so MkDocs checks every one of them.
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
@@ -77,6 +78,14 @@ class Context:
     messages: Messages
     tags: dict[str, Tag]
     translate_url: str
+    updated: dict[str, datetime.date] = field(default_factory=dict)
+    source_url: str = ""  # the notes folder on the forge, for links to a line
+
+    def last_updated(self, digest: Digest) -> str:
+        """When the file behind a page last changed (git), else the digest's date."""
+        return self.messages(
+            "page.updated", date=self.updated.get(digest.path, digest.date).isoformat()
+        )
 
 
 def plain_text(markdown: str) -> str:
@@ -133,6 +142,11 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     if shown is None:
         language = f'div.kb-original[lang="{digest.language}"]'
         title, body = _block(language, title), _block(language, body)
+    source_line += " · " + context.last_updated(shown_digest or digest)
+    if context.source_url:
+        origin = shown_digest or digest
+        url = f"{context.source_url}/{posixpath.basename(origin.path)}#L{(shown or topic).line}"
+        source_line += " · " + messages("topic.view_source", line=(shown or topic).line, url=url)
     about = [source_line, "{: .kb-source }", "", *_neighbours(archive, digest, path, messages)]
     return join_lines(lines + title + about + body)
 
@@ -147,6 +161,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     preamble = (shown or digest).preamble
     if preamble:
         lines += _chunks(preamble)
+    lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
     for number, topic in enumerate(digest.topics, start=1):
         translated = shown.topic(topic.slug) if shown else None

@@ -1,0 +1,56 @@
+"""An Atom feed of the newest topics, one per language."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .model import Archive
+from .render import Context, digest_path, digest_title, plain_text, topic_path
+
+ENTRIES = 50
+
+
+def page_url(site_url: str, prefix: str, source: str) -> str:
+    """The published URL of the page made from ``source`` (``2023-11-12/index.md``)."""
+    path = source.removesuffix(".md").removesuffix("index")
+    return f"{site_url.rstrip('/')}/{prefix}{path.rstrip('/') + '/' if path else ''}"
+
+
+def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
+    """The feed: topics of the newest digests first, dated by their digest."""
+    messages = context.messages
+    entries = []
+    for digest in reversed(archive.digests):
+        shown = archive.translation(digest, context.language) or digest
+        for topic in digest.topics:
+            title = plain_text((shown.topic(topic.slug) or topic).title)
+            url = page_url(site_url, prefix, topic_path(digest, topic))
+            entries.append(
+                "  <entry>\n"
+                f"    <title>{escape(title)}</title>\n"
+                f'    <link href="{escape(url)}"/>\n'
+                f"    <id>{escape(url)}</id>\n"
+                f"    <updated>{digest.date.isoformat()}T00:00:00Z</updated>\n"
+                f"    <summary>{escape(digest_title(digest, messages))}</summary>\n"
+                "  </entry>\n"
+            )
+            if len(entries) == ENTRIES:
+                break
+        if len(entries) == ENTRIES:
+            break
+    home = page_url(site_url, prefix, "index.md")
+    newest = archive.latest.date.isoformat() if archive.latest else "1970-01-01"
+    latest = page_url(site_url, prefix, digest_path(archive.latest)) if archive.latest else home
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{context.language}">\n'
+        f"  <title>{escape(messages('feed.title'))}</title>\n"
+        f'  <link href="{escape(home)}"/>\n'
+        f'  <link rel="self" href="{escape(home)}feed.xml"/>\n'
+        f'  <link rel="related" href="{escape(latest)}"/>\n'
+        f"  <id>{escape(home)}</id>\n"
+        f"  <updated>{newest}T00:00:00Z</updated>\n"
+        f"  <author><name>{escape(messages('site.title'))}</name></author>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )
