@@ -73,17 +73,107 @@ class BareUrlProcessor(InlineProcessor):
         return link, match.start(0), match.start(0) + len(url)
 
 
-class SafeLinksProcessor(Treeprocessor):
+# What Python-Markdown, pymdown-extensions and this project produce. Anything
+# else (``/// html | script`` in a note, say) keeps its text but not its tag.
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
+_BLOCK_TAGS = frozenset({"div", "p", "pre", "table", "ul", "ol", "blockquote", "details"})
+_URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "cite",
+    "background",
+    "data",
+    "srcset",
+)
+_DANGEROUS_ATTRIBUTES = ("style", "srcdoc")
+
+
+class SanitizingProcessor(Treeprocessor):
+    """The last word on every element: known tags, no scripts, safe URLs.
+
+    Attribute lists (``{: onclick=… }``) and generic blocks (``/// html |
+    iframe``) would otherwise let a note add event handlers, styles or
+    elements of its own.
+    """
+
     def run(self, root: Element) -> None:
         for element in root.iter():
+            if element.tag not in ALLOWED_TAGS and element is not root:
+                text_only = element.tag in ("script", "style", "iframe", "object", "embed")
+                element.tag = "div" if text_only or element.tag in _BLOCK_TAGS else "span"
+                element.attrib = {"class": "kb-raw"}
+            for name in list(element.attrib):
+                lowered = name.lower()
+                if lowered.startswith("on") or lowered in _DANGEROUS_ATTRIBUTES:
+                    del element.attrib[name]
+                elif lowered in _URL_ATTRIBUTES and not is_safe_url(element.get(name)):
+                    if element.tag == "img" and lowered == "src":
+                        element.set("src", "")
+                    else:
+                        del element.attrib[name]
             if element.tag == "a" and "href" in element.attrib:
-                if not is_safe_url(element.get("href")):
-                    del element.attrib["href"]
-                elif urlsplit(element.get("href")).scheme in ("http", "https"):
+                if urlsplit(element.get("href")).scheme in ("http", "https"):
                     element.set("rel", "noopener")
             elif element.tag == "img":
-                if not is_safe_url(element.get("src", "")):
-                    element.set("src", "")
                 element.set("loading", "lazy")
                 element.set("decoding", "async")
 
@@ -97,8 +187,9 @@ class KnowledgeBaseExtension(Extension):
         # Below autolinks (120) and automail (110), above line breaks (100):
         # code spans and explicit links claim their URLs first.
         md.inlinePatterns.register(BareUrlProcessor(BARE_URL, md), "kb_bare_url", 105)
-        # Late, after attr_list and every other tree change has set attributes.
-        md.treeprocessors.register(SafeLinksProcessor(md), "kb_safe_links", 0)
+        # Last of all, after attr_list, the project's linkers and MkDocs' own
+        # link resolution (0) have set every attribute.
+        md.treeprocessors.register(SanitizingProcessor(md), "kb_sanitize", -10)
 
 
 def makeExtension(**kwargs) -> KnowledgeBaseExtension:  # noqa: N802 (Python-Markdown API)
