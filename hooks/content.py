@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import PurePosixPath
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 import glue
 from kb import render
 from kb.feed import atom
 
 FEED = "feed.xml"
+# This build's page dates, set in on_files (every build starts there).
+_dates: dict[str, datetime.date] = {}
+_newest = datetime.date(1970, 1, 1)
 
 
 # After mkdocs-static-i18n's on_config (-100), which sets the language being built.
@@ -56,11 +61,39 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 render.render_topic(archive, digest, topic, context),
                 f"{edit_uri}#L{line}",
             )
+    global _dates, _newest
+    _newest = glue.newest(build)
+    _dates = {
+        path: build.updated.get(shown.path, shown.date)
+        for digest in archive.digests
+        for shown in [archive.translation(digest, language) or digest]
+        for path in (
+            render.digest_path(digest),
+            *(render.topic_path(digest, topic) for topic in digest.topics),
+        )
+    }
     prefix = "" if build.languages.is_default else f"{language}/"
     feed = File.generated(config, FEED, content=atom(archive, context, config.site_url, prefix))
     feed.dest_uri = prefix + FEED
     files.append(feed)
     return files
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """The sitemap's last-modified date: the page's note's, not the build's."""
+    build = glue.current()
+    archive = build.sources.archive
+    dated = {
+        path: build.updated.get(shown.path, shown.date)
+        for digest in archive.digests
+        for shown in [archive.translation(digest, build.languages.current) or digest]
+        for path in (
+            render.digest_path(digest),
+            *(render.topic_path(digest, topic) for topic in digest.topics),
+        )
+    }
+    page.update_date = dated.get(page.file.src_uri, glue.newest(build)).isoformat()
+    return page
 
 
 def on_page_context(context, page, config: MkDocsConfig, nav):

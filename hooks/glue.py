@@ -8,6 +8,7 @@ start of every build (and of every language's build).
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,8 @@ class Build:
 
 
 _build: Build | None = None
+# A SOURCE_DATE_EPOCH given by whoever runs the build wins over the content's.
+_GIVEN_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
 
 def languages(config: MkDocsConfig) -> Languages:
@@ -85,7 +88,22 @@ def begin(config: MkDocsConfig) -> Build:
         )
     notes = Path(config.docs_dir) / NOTES_FOLDER
     _build = Build(sources, langs, root, history.last_changed(notes, root))
+    if _GIVEN_EPOCH is None:
+        # MkDocs stamps the compressed sitemap with the build time: the date of
+        # the newest content keeps two builds of the same sources identical.
+        os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(newest(_build)))
     return _build
+
+
+def newest(build: Build) -> datetime.date:
+    """The date of the newest content: a digest's date, or a note's last change."""
+    dates = [digest.date for digest in build.sources.archive.digests]
+    dates += list(build.updated.values())
+    return max(dates, default=datetime.date(1970, 1, 1))
+
+
+def _epoch(day: datetime.date) -> int:
+    return int(datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp())
 
 
 def render_context(config: MkDocsConfig, build: Build) -> render.Context:

@@ -72,6 +72,31 @@ def date_of(file_name: str) -> tuple[datetime.date | None, str | None]:
     return date, match["language"]
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible_title(title: str, source: str, path: str, line: int, problems: list[Problem]) -> str:
+    """A heading without zero-width and bidirectional control characters.
+
+    They are invisible, and a bidi override makes a heading read as text it
+    does not contain; they are removed, and reported.
+    """
+    if not _INVISIBLE.search(title):
+        return title
+    problems.append(
+        Problem(
+            Severity.WARNING,
+            "KB116",
+            path,
+            line,
+            _INVISIBLE.search(source).start() + 1,
+            "invisible or bidirectional control characters in a heading (removed)",
+            "delete them from the heading",
+        )
+    )
+    return _INVISIBLE.sub("", title)
+
+
 def split_explicit_id(title: str) -> tuple[str, str | None]:
     """``标题 {#slug}`` → (``标题``, ``slug``), the attr-list id syntax of headings."""
     match = _EXPLICIT_ID.search(title)
@@ -111,6 +136,8 @@ def parse_digest(
     heads: list[tuple[_Block, str, str | None]] = []
     for index in topic_starts:
         title, explicit = split_explicit_id(blocks[index].inline)
+        start = blocks[index].start
+        title = visible_title(title, lines[start], path, start + 1, problems)
         heads.append((blocks[index], title, explicit))
     slugs = _assign_slugs(heads, metadata, path, problems)
 
@@ -252,6 +279,7 @@ def _structure(
                 )
                 level = 3
             title, explicit = split_explicit_id(block.inline)
+            title = visible_title(title, lines[block.start], path, block.start + 1, problems)
             anchor = (
                 explicit
                 if explicit and is_slug(explicit)

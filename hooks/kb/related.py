@@ -119,7 +119,7 @@ def related(
             if other == key:
                 continue
             papers = sorted(mine.papers & theirs.papers)
-            terms = sorted(mine.terms & theirs.terms, key=lambda t: frequency[("term", t)])
+            terms = sorted(mine.terms & theirs.terms, key=lambda t: (frequency[("term", t)], t))
             tags = sorted(mine.tags & theirs.tags)
             if not papers and not terms and len(tags) < 2:
                 continue
