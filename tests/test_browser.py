@@ -60,52 +60,6 @@ def test_language_switcher_on_the_tag_index(page, server):
     assert "检索增强" in page.locator("article").inner_text()
 
 
-def search(page, query: str) -> list[str]:
-    """Type ``query`` into Material's search as a reader does; the result links, best first."""
-    field = page.locator("input.md-search__input")
-    field.click()
-    field.fill("")
-    page.keyboard.type(query, delay=15)
-    # Characters typed through an input method arrive without key events;
-    # Material searches on key events, so end with a real key press.
-    page.keyboard.press("End")
-    page.locator(".md-search-result__meta").wait_for()
-    page.wait_for_timeout(300)
-    links = page.locator(".md-search-result__item > a")
-    return [links.nth(i).get_attribute("href") for i in range(links.count())]
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("extrapolation", "en/2023-11-12/length-extrapolation/"),
-        ("memory replay", "en/2023-11-12/knowledge-updates/"),
-        ("nucleus", "en/2023-11-12/repetition-loops/"),
-        ("simultaneous interpretation", "en/2023-11-12/discussion/"),
-        ("arithmetic", "en/2023-11-12/addition-accuracy/"),
-        ("embedding", "en/2023-11-12/discussion/"),
-    ],
-)
-def test_english_search_finds_english_pages(page, server, query, expected):
-    page.goto(server + "en/")
-    results = search(page, query)
-    top = [href.split("?")[0] for href in results[:3]]
-    assert server + expected in top, results[:5]
-    assert all(href.startswith(server + "en/") for href in results)
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [("复读机", "2023-11-12/repetition-loops/"), ("同声传译", "2023-11-12/discussion/")],
-)
-def test_chinese_search_finds_only_chinese_pages(page, server, query, expected):
-    page.goto(server)
-    results = search(page, query)
-    top = [href.split("?")[0] for href in results[:3]]
-    assert server + expected in top, results[:5]
-    assert not [href for href in results if href.startswith(server + "en/")]
-
-
 @pytest.mark.parametrize(
     ("path", "term", "definition"),
     [

@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
 from markdown_it import MarkdownIt
 
+from . import yamlfile
 from .archive import load
 from .labels import split_label
 from .model import Problem, Severity
@@ -95,36 +95,9 @@ def _locate(lines: list[str], start: int, content: str) -> tuple[int, int]:
     return start + 1, 1
 
 
-class _AnyTagLoader(yaml.SafeLoader):
-    """Parses YAML with application tags (mkdocs.yml's ``!ENV``) as plain values."""
-
-
-_AnyTagLoader.add_multi_constructor(
-    "",
-    lambda loader, suffix, node: (
-        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
-    ),
-)
-
-
 def check_yaml(text: str, path: str) -> list[Problem]:
-    try:
-        yaml.load(text, Loader=_AnyTagLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [
-            Problem(
-                Severity.ERROR,
-                "KB201",
-                path,
-                line,
-                col,
-                f"invalid YAML: {error.problem}",
-                "check indentation and quote values containing ':' or '#'",
-            )
-        ]
-    return []
+    """Whether a YAML file parses; any tag is accepted."""
+    return yamlfile.load(text, path, loader=yamlfile.AnyTagLoader)[1]
 
 
 def lint(root: Path, paths: list[Path]) -> list[Problem]:

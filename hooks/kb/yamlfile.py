@@ -28,10 +28,24 @@ def _mapping_with_line(loader: _LocatingLoader, node: yaml.MappingNode) -> dict[
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def load(text: str, path: str) -> tuple[Any, list[Problem]]:
+class AnyTagLoader(yaml.SafeLoader):
+    """Reads YAML with application tags (mkdocs.yml's ``!ENV``) as plain values."""
+
+
+AnyTagLoader.add_multi_constructor(
+    "",
+    lambda loader, suffix, node: (
+        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    ),
+)
+
+
+def load(
+    text: str, path: str, loader: type[yaml.SafeLoader] = _LocatingLoader
+) -> tuple[Any, list[Problem]]:
     """The parsed document (mappings carry ``LINE``), or ``None`` and the syntax error."""
     try:
-        return yaml.load(text, Loader=_LocatingLoader), []
+        return yaml.load(text, Loader=loader), []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
