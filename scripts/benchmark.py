@@ -1,0 +1,324 @@
+"""Build-time and page-weight benchmark: ``python scripts/benchmark.py``.
+
+Generates digests in the real format (Chinese text with English terms,
+speakers, Q/A, arXiv links, glossary terms; optionally English
+translations) with N topics, builds them, and prints a table (and, with
+``--json``, writes it). Figures are medians of ``--runs`` runs:
+
+- bilingual: the real build (both languages, all hooks);
+- one language: the same, Chinese only (the cost of the second language);
+- plain: the same Chinese pages, pre-rendered to Markdown, built by MkDocs and
+  Material without the project's hooks (the hooks' overhead);
+- rebuild: ``mkdocs serve``'s rebuild after one digest is edited;
+- peak memory of the bilingual build; a topic page's HTML, its first load
+  (HTML, CSS, JS and search index, gzipped); each search index against the
+  plain text it indexes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+import yaml  # noqa: E402
+
+from kb import archive, render  # noqa: E402
+
+TOPICS_PER_DIGEST = 8
+SENTENCES = [
+    "我们讨论了{term}在大模型训练中的作用，",
+    "实验发现{term}对长上下文很关键，",
+    "有人认为{term}只是工程问题，",
+    "关于{term}还有很多开放问题。",
+]
+ENGLISH = [
+    "We discussed the role of {term} in training large models. ",
+    "Experiments suggest {term} matters for long context. ",
+    "Some think {term} is only an engineering problem. ",
+]
+
+
+def corpus(folder: Path, topics: int, translations: bool, seed: int = 7) -> None:
+    """``topics`` topics in weekly digests, in the real note format."""
+    rng = random.Random(seed)
+    terms = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
+    papers = [p["id"] for p in yaml.safe_load((ROOT / "data" / "papers.yml").read_text("utf-8"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    day = datetime.date(2024, 1, 7)
+    for start in range(0, topics, TOPICS_PER_DIGEST):
+        zh, en = [], []
+        for number in range(start, min(start + TOPICS_PER_DIGEST, topics)):
+            picked = rng.sample(terms, 4)
+            slug = f"topic-{number}"
+            zh.append(f"## 话题 {number}：{picked[0]['zh']}与{picked[1]['en']} {{#{slug}}}\n")
+            zh.append(f"Q：{picked[0]['zh']}和{picked[2]['en']}有什么关系？\n")
+            en.append(f"## Topic {number}: {picked[0]['en']} and {picked[1]['en']} {{#{slug}}}\n")
+            en.append(f"Q: How do {picked[0]['en']} and {picked[2]['en']} relate?\n")
+            for speaker in range(1, 4):
+                term = picked[speaker]
+                text = "".join(rng.choice(SENTENCES).format(term=term["zh"]) for _ in range(6))
+                link = f"https://arxiv.org/abs/{rng.choice(papers)}"
+                zh.append(f"研究员{speaker}：{text}{term['en']}很重要：{link}\n")
+                english = "".join(rng.choice(ENGLISH).format(term=term["en"]) for _ in range(6))
+                en.append(f"Researcher {speaker}: {english}See {link}\n")
+            zh.append("- 第一点\n- 第二点\n")
+            en.append("- First point\n- Second point\n")
+        name = day.strftime("%Y%m%d")
+        (folder / f"{name}.md").write_text("\n".join(zh), encoding="utf-8")
+        if translations:
+            (folder / f"{name}.en.md").write_text("\n".join(en), encoding="utf-8")
+        day += datetime.timedelta(days=7)
+
+
+def project(folder: Path, topics: int, translations: bool) -> Path:
+    for name in ("hooks", "overrides", "data"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs", folder / "docs", ignore=shutil.ignore_patterns("notes"))
+    corpus(folder / "docs" / "notes", topics, translations)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    one = config.replace(
+        "          name: English\n          build: true",
+        "          name: English\n          build: false",
+    )
+    (folder / "mkdocs-one.yml").write_text(one, encoding="utf-8")
+    plain(folder)
+    return folder
+
+
+def plain(folder: Path) -> None:
+    """The Chinese pages as Markdown, and a config without the project's hooks."""
+    sources = archive.load(
+        folder / "docs" / "notes",
+        folder / "data",
+        source_language="zh",
+        languages=("zh", "en"),
+        root=folder,
+    )
+    messages = sources.messages["zh"]
+    context = render.Context("zh", messages, sources.tags, "https://example.org/")
+    docs = folder / "plain-docs"
+    shutil.copytree(folder / "docs" / "assets", docs / "assets")
+    pages = {
+        render.home_path(): render.render_home(sources.archive, context),
+        render.tags_path(): render.render_tags(context),
+    }
+    for digest in sources.archive.digests:
+        pages[render.digest_path(digest)] = render.render_digest(sources.archive, digest, context)
+        for topic in digest.topics:
+            pages[render.topic_path(digest, topic)] = render.render_topic(
+                sources.archive, digest, topic, context
+            )
+    for path, text in pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    config = yaml.safe_load(
+        re.sub(
+            r"!!python/name:\S+|!ENV \[SITE_URL, (\"[^\"]+\")\]",
+            r"\1",
+            (folder / "mkdocs.yml").read_text(encoding="utf-8"),
+        )
+    )
+    config.update(docs_dir="plain-docs", nav=render.nav(sources.archive, messages, "zh"))
+    for key in ("hooks", "exclude_docs", "watch", "extra_javascript"):
+        config.pop(key, None)
+    config["plugins"] = [
+        plugin
+        for plugin in config["plugins"]
+        if not (isinstance(plugin, dict) and "i18n" in plugin)
+    ]
+    config["markdown_extensions"] = [
+        extension for extension in config["markdown_extensions"] if extension != "kb.markdown"
+    ]
+    config["nav"] = [
+        item for item in config["nav"] if "标签" in item or "首页" in item or "周报" in item
+    ]
+    (folder / "mkdocs-plain.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time in seconds and peak memory in MiB of one command."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def build(folder: Path, config: str, site: str) -> tuple[float, float]:
+    return timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", site], folder)
+
+
+def rebuild_latency(folder: Path) -> float:
+    """Seconds from saving an edited digest to the served page showing the edit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/llm-notes/2024-01-07/topic-0/"
+    try:
+        _wait(url, "话题 0")
+        note = folder / "docs" / "notes" / "20240107.md"
+        marker = f"编辑标记{time.time_ns()}"
+        note.write_text(
+            note.read_text(encoding="utf-8").replace("- 第一点", f"- {marker}", 1), encoding="utf-8"
+        )
+        start = time.perf_counter()
+        _wait(url, marker)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _wait(url: str, text: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"{text!r} never appeared at {url}")
+
+
+def weights(site: Path) -> dict[str, float]:
+    topic = site / "2024-01-07" / "topic-0" / "index.html"
+    html = topic.read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="((?:\.\./)+assets/[^"]+\.(?:css|js))"', html)
+    first_load = [
+        topic,
+        *(topic.parent / asset for asset in assets),
+        site / "search" / "search_index.json",
+    ]
+    figures = {
+        "topic_html_kib": len(html.encode()) / 1024,
+        "first_load_gzip_kib": sum(len(gzip.compress(p.read_bytes())) for p in first_load) / 1024,
+    }
+    for language, index in (
+        ("zh", site / "search" / "search_index.json"),
+        ("en", site / "en" / "search" / "search_index.json"),
+    ):
+        if index.exists():
+            docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+            text = sum(
+                len(re.sub(r"<[^>]+>|\u200b", "", d["title"] + d["text"]).encode()) for d in docs
+            )
+            figures[f"search_{language}_vs_text"] = index.stat().st_size / max(text, 1)
+    return figures
+
+
+def measure(topics: int, translations: bool, runs: int, serve: bool) -> dict:
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = project(Path(temporary), topics, translations)
+        both, one, bare, memory = [], [], [], []
+        for _ in range(runs):
+            seconds, peak = build(folder, "mkdocs.yml", "site")
+            both.append(seconds)
+            memory.append(peak)
+            one.append(build(folder, "mkdocs-one.yml", "site-one")[0])
+            bare.append(build(folder, "mkdocs-plain.yml", "site-plain")[0])
+        result = {
+            "topics": topics,
+            "translations": translations,
+            "bilingual_s": statistics.median(both),
+            "one_language_s": statistics.median(one),
+            "plain_s": statistics.median(bare),
+            "peak_mib": max(memory),
+            **weights(folder / "site"),
+        }
+        result["second_language_ratio"] = result["bilingual_s"] / result["one_language_s"]
+        result["hooks_overhead_ratio"] = result["one_language_s"] / result["plain_s"]
+        if serve:
+            result["rebuild_s"] = statistics.median(rebuild_latency(folder) for _ in range(runs))
+        return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--topics", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-serve", action="store_true", help="skip the rebuild latency")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    arguments = parser.parse_args(argv)
+    results = []
+    for topics in arguments.topics:
+        for translations in (True, False):
+            results.append(
+                measure(
+                    topics,
+                    translations,
+                    arguments.runs,
+                    serve=not arguments.no_serve and translations,
+                )
+            )
+            print(_row(results[-1]), flush=True)
+    if len(arguments.topics) > 1:
+        by_size = {(r["topics"], r["translations"]): r["bilingual_s"] for r in results}
+        for small, large in zip(arguments.topics, arguments.topics[1:], strict=False):
+            ratio = by_size[(large, True)] / by_size[(small, True)]
+            print(f"scaling {small} → {large} topics: {ratio:.2f}× the build time")
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _row(result: dict) -> str:
+    fields = [
+        f"{result['topics']:5} topics",
+        "en ✓" if result["translations"] else "en ✗",
+        f"bilingual {result['bilingual_s']:.2f}s",
+        f"one {result['one_language_s']:.2f}s",
+        f"plain {result['plain_s']:.2f}s",
+        f"2nd lang {result['second_language_ratio']:.2f}×",
+        f"hooks {result['hooks_overhead_ratio']:.2f}×",
+        f"peak {result['peak_mib']:.0f} MiB",
+        f"topic {result['topic_html_kib']:.0f} KiB",
+        f"first load {result['first_load_gzip_kib']:.0f} KiB gz",
+    ]
+    fields += [
+        f"index {lang} {result[f'search_{lang}_vs_text']:.2f}×"
+        for lang in ("zh", "en")
+        if f"search_{lang}_vs_text" in result
+    ]
+    if "rebuild_s" in result:
+        fields.append(f"rebuild {result['rebuild_s']:.2f}s")
+    return " | ".join(fields)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
