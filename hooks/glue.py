@@ -30,7 +30,8 @@ DATA_FOLDER = "data"
 class Languages:
     current: str
     default: str
-    all: tuple[str, ...]
+    all: tuple[str, ...]  # configured: notes may be written in these
+    built: tuple[str, ...]  # the ones this build makes pages in
 
     @property
     def is_default(self) -> bool:
@@ -38,8 +39,8 @@ class Languages:
 
     @property
     def translations(self) -> tuple[str, ...]:
-        """The languages notes are translated into."""
-        return tuple(language for language in self.all if language != self.default)
+        """The languages notes are translated into, of those built."""
+        return tuple(language for language in self.built if language != self.default)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def languages(config: MkDocsConfig) -> Languages:
     """
     i18n = config.plugins["i18n"]
     current = i18n.current_language if i18n.building else i18n.default_language
-    return Languages(current, i18n.default_language, tuple(i18n.build_languages))
+    return Languages(current, i18n.default_language, tuple(i18n.all_languages),
+                     tuple(i18n.build_languages))
 
 
 def begin(config: MkDocsConfig) -> Build:

@@ -33,7 +33,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _localize(file: File, langs: glue.Languages, config: MkDocsConfig) -> None:
     file.alternates = {}
-    for language in langs.all:
+    for language in langs.built:
         if language == langs.current:
             alternate = file
         else:
@@ -65,6 +65,8 @@ def on_page_context(context, page, config: MkDocsConfig, nav):
     (``overrides/partials/alternate.html``) keeps the page-level links, so it
     leads to the counterpart also without JavaScript.
     """
+    if len(glue.languages(config).built) < 2:
+        return context  # one language: no switcher
     context["kb_alternates"] = deepcopy(config.extra.alternate)
     roots = deepcopy(config.plugins["i18n"].extra_alternate)
     for alternate in roots:

@@ -57,7 +57,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     langs = glue.languages(config)
     site = Path(config.site_dir)
     merged = json.loads((site / INDEX).read_text(encoding="utf-8"))
-    others = [f"{language}/" for language in langs.all if language != langs.default]
+    others = [f"{language}/" for language in langs.built if language != langs.default]
     if langs.is_default:
         index = searchindex.default_language_index(merged, others)
         target = site / INDEX
