@@ -66,8 +66,9 @@ def languages(config: MkDocsConfig) -> Languages:
     """
     i18n = config.plugins["i18n"]
     current = i18n.current_language if i18n.building else i18n.default_language
-    return Languages(current, i18n.default_language, tuple(i18n.all_languages),
-                     tuple(i18n.build_languages))
+    return Languages(
+        current, i18n.default_language, tuple(i18n.all_languages), tuple(i18n.build_languages)
+    )
 
 
 def begin(config: MkDocsConfig) -> Build:

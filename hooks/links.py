@@ -13,10 +13,8 @@ from mkdocs.structure.pages import Page
 
 import glue
 from kb import related, render
-from kb.glossary import term_matcher
 from kb.linking import MentionExtension
 from kb.model import Archive
-from kb.papers import paper_matcher
 
 
 @dataclass
@@ -57,10 +55,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     sources = build.sources
     language = build.languages.current
     archive = sources.archive
-    default = build.languages.default
-    profiles = related.profiles(
-        archive, term_matcher(sources.glossary, default, default), paper_matcher(sources.papers)
-    )
     shown = Archive(tuple(archive.translation(d, language) or d for d in archive.digests))
     names = related.TopicNames(
         {
@@ -74,7 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     connections = _Connections(
         names=names,
-        relations=related.related(profiles),
+        relations=related.related(sources.profiles),
         pages={
             render.topic_path(digest, topic): related.TopicKey(digest.id, topic.slug)
             for digest in archive.digests

@@ -30,6 +30,7 @@ class Sources:
     glossary: tuple[Term, ...]
     papers: tuple[Paper, ...]
     references: tuple[Reference, ...]
+    profiles: dict[related.TopicKey, related.Profile]
     problems: tuple[Problem, ...]
 
     @property
@@ -124,7 +125,7 @@ def load(
         else:
             translations.setdefault(language, {})[digest.id] = digest
 
-    digests, found = _suggest_tags(digests, terms, matcher, tags, source_language)
+    digests, profiles, found = _suggest_tags(digests, terms, matcher, tags, source_language)
     problems += found
     sources = {digest.id: digest for digest in digests}
     for by_id in translations.values():
@@ -161,7 +162,9 @@ def load(
             )
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
-    return Sources(archive, tags, messages, terms, known_papers, references, tuple(problems))
+    return Sources(
+        archive, tags, messages, terms, known_papers, references, profiles, tuple(problems)
+    )
 
 
 def _suggest_tags(
@@ -170,8 +173,12 @@ def _suggest_tags(
     papers: FormMatcher[Paper],
     tags: dict[str, Tag],
     language: str,
-) -> tuple[list[Digest], list[Problem]]:
-    """Topics without curated tags get tags suggested by their terms and papers."""
+) -> tuple[list[Digest], dict[related.TopicKey, related.Profile], list[Problem]]:
+    """Topics without curated tags get tags suggested by their terms and papers.
+
+    Also returns every topic's profile, with the tags it ended up with: the
+    related-topic ranking reuses them instead of matching every text again.
+    """
     finder = term_matcher(terms, language, language)
     profiles = related.profiles(Archive(tuple(digests)), finder, papers)
     by_paper = related.tags_of_papers(profiles)
@@ -200,9 +207,10 @@ def _suggest_tags(
                     )
                 )
                 topic = replace(topic, tags=suggestion, suggested_tags=True)
+                profiles[key] = replace(profiles[key], tags=frozenset(suggestion))
             topics.append(topic)
         enriched.append(replace(digest, topics=tuple(topics)))
-    return enriched, problems
+    return enriched, profiles, problems
 
 
 def unknown_papers(

@@ -117,11 +117,12 @@ def _short_title(paper: Paper) -> str:
 
 
 def _tags_by_paper(archive: Archive, cited: list[Cited], context: Context) -> dict[str, tuple]:
+    """The tags of the topics citing each paper, in citation order."""
+    sources = {digest.id: digest for digest in archive.digests}
     tags: dict[str, list[str]] = defaultdict(list)
     for item in cited:
-        topic = item.digest.topic(item.citation.topic)
-        source = next((d for d in archive.digests if d.id == item.digest.id), None)
-        original = source.topic(item.citation.topic) if source else topic
+        source = sources.get(item.digest.id, item.digest)
+        original = source.topic(item.citation.topic)
         for tag in original.tags if original else ():
             if tag in context.tags and tag not in tags[item.citation.key]:
                 tags[item.citation.key].append(tag)
