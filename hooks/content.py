@@ -81,18 +81,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     """The sitemap's last-modified date: the page's note's, not the build's."""
-    build = glue.current()
-    archive = build.sources.archive
-    dated = {
-        path: build.updated.get(shown.path, shown.date)
-        for digest in archive.digests
-        for shown in [archive.translation(digest, build.languages.current) or digest]
-        for path in (
-            render.digest_path(digest),
-            *(render.topic_path(digest, topic) for topic in digest.topics),
-        )
-    }
-    page.update_date = dated.get(page.file.src_uri, glue.newest(build)).isoformat()
+    page.update_date = _dates.get(page.file.src_uri, _newest).isoformat()
     return page
 
 

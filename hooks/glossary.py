@@ -29,12 +29,19 @@ class _Mentions:
     found: dict[str, dict[tuple[str, str], tuple[Page, Section]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    glossary_url: str | None = None  # relative to the page; None off topic pages
+
+    def enter(self, page: Page) -> None:
+        self.page = page
+        source = page.file.src_uri
+        self.glossary_url = (
+            posixpath.relpath(render.glossary_path(), posixpath.dirname(source))
+            if source in self.topic_pages
+            else None
+        )
 
     def href(self, term: Term) -> str | None:
-        if self.page is None or self.page.file.src_uri not in self.topic_pages:
-            return None
-        source = self.page.file.src_uri
-        return f"{posixpath.relpath(render.glossary_path(), posixpath.dirname(source))}#{term.id}"
+        return None if self.glossary_url is None else f"{self.glossary_url}#{term.id}"
 
     def report(self, term: Term, section: Section) -> None:
         if self.page is not None:
@@ -78,7 +85,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _mentions.page = page
+    _mentions.enter(page)
     return markdown
 
 

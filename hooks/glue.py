@@ -1,15 +1,17 @@
 """What the hook modules share: the languages being built and this build's sources.
 
 Not a hook itself. MkDocs does not reload hook modules under ``mkdocs serve``,
-so nothing here outlives a build: :func:`begin` replaces the state at the
-start of every build (and of every language's build).
+so nothing here outlives a build: :func:`begin` reads the notes afresh at the
+start of every build. The languages after the first are built from inside
+the first one's build (by mkdocs-static-i18n, or by :mod:`parallel`) and
+reuse what it read: the notes cannot change in between.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown.extensions import Extension
@@ -49,6 +51,7 @@ class Build:
     languages: Languages
     root: Path
     updated: dict[str, datetime.date]
+    owner: object  # the i18n plugin of the build that read the sources
 
 
 _build: Build | None = None
@@ -72,10 +75,19 @@ def languages(config: MkDocsConfig) -> Languages:
 
 
 def begin(config: MkDocsConfig) -> Build:
-    """Read the notes afresh for this build and report their problems."""
+    """Read the notes for this build and report their problems.
+
+    A later language's build reuses the first language's reading: it runs
+    inside the same ``mkdocs build`` (i18n is ``building`` it). A new
+    build, as each rebuild of ``mkdocs serve`` is, reads everything again.
+    """
     global _build
-    root = Path(config.config_file_path).parent
     langs = languages(config)
+    i18n = config.plugins["i18n"]
+    if _build is not None and i18n.building and _build.owner is i18n:
+        _build = replace(_build, languages=langs)
+        return _build
+    root = Path(config.config_file_path).parent
     sources = archive.load(
         Path(config.docs_dir) / NOTES_FOLDER,
         root / DATA_FOLDER,
@@ -83,14 +95,13 @@ def begin(config: MkDocsConfig) -> Build:
         languages=langs.all,
         root=root,
     )
-    if langs.is_default:
-        report(sources.problems)
+    report(sources.problems)
     if sources.errors:
         raise PluginError(
             f"{len(sources.errors)} error(s) in the notes or data files; see the messages above."
         )
     notes = Path(config.docs_dir) / NOTES_FOLDER
-    _build = Build(sources, langs, root, history.last_changed(notes, root))
+    _build = Build(sources, langs, root, history.last_changed(notes, root), i18n)
     if _GIVEN_EPOCH is None:
         # MkDocs stamps the compressed sitemap with the build time: the date of
         # the newest content keeps two builds of the same sources identical.

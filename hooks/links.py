@@ -68,7 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     connections = _Connections(
         names=names,
-        relations=related.related(sources.profiles),
+        relations=sources.relations,
         pages={
             render.topic_path(digest, topic): related.TopicKey(digest.id, topic.slug)
             for digest in archive.digests

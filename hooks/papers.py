@@ -22,17 +22,23 @@ class _Decorations:
     titles: dict[str, str] = field(default_factory=dict)
     topic_pages: set[str] = field(default_factory=set)
     label: str = ""
-    page: Page | None = None
+    index_url: str | None = None  # relative to the page; None off topic pages
+
+    def enter(self, page: Page) -> None:
+        source = page.file.src_uri
+        self.index_url = (
+            posixpath.relpath(paperpage.PAGE, posixpath.dirname(source))
+            if source in self.topic_pages
+            else None
+        )
 
     def title(self, paper_id: str) -> str | None:
         return self.titles.get(paper_id)
 
     def entry(self, paper_id: str) -> tuple[str, str] | None:
-        if self.page is None or self.page.file.src_uri not in self.topic_pages:
+        if self.index_url is None:
             return None
-        folder = posixpath.dirname(self.page.file.src_uri)
-        href = f"{posixpath.relpath(paperpage.PAGE, folder)}#{papers.anchor(paper_id)}"
-        return href, self.label
+        return f"{self.index_url}#{papers.anchor(paper_id)}", self.label
 
 
 _decorations = _Decorations()
@@ -89,5 +95,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _decorations.page = page
+    _decorations.enter(page)
     return markdown

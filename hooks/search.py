@@ -51,12 +51,20 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 # After mkdocs-static-i18n's on_post_build (-100): in the default language's
-# build it has just written one index of every language's pages.
+# build, every other language has been built (or awaited) by then, and i18n
+# has had the search plugin write the index of the pages it knows.
 @event_priority(-110)
 def on_post_build(config: MkDocsConfig) -> None:
+    """Each language's index under its own root; the search worker patched.
+
+    The index is taken from the search plugin, not from the file it wrote:
+    a language built in its own process (``parallel.py``) writes that file
+    at the same time.
+    """
     langs = glue.languages(config)
     site = Path(config.site_dir)
-    merged = json.loads((site / INDEX).read_text(encoding="utf-8"))
+    search = config.plugins["material/search"]
+    merged = json.loads(search.search_index.generate_search_index(None))
     others = [f"{language}/" for language in langs.built if language != langs.default]
     if langs.is_default:
         index = searchindex.default_language_index(merged, others)
@@ -65,7 +73,13 @@ def on_post_build(config: MkDocsConfig) -> None:
         index = searchindex.prefixed_language_index(merged, f"{langs.current}/", langs.current)
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(searchindex.dumps(index), encoding="utf-8")
+    target.write_text(searchindex.dumps(searchindex.compact(index)), encoding="utf-8")
+    if langs.is_default:
+        _patch_worker(site)
+
+
+def _patch_worker(site: Path) -> None:
+    """Once, after every language's build has copied Material's assets."""
     workers = sorted((site / WORKERS).glob("search.*.min.js"))
     if len(workers) != 1:
         raise PluginError(

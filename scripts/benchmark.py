@@ -103,8 +103,56 @@ def project(folder: Path, topics: int, translations: bool) -> Path:
     return folder
 
 
+CAPTURE_HOOK = """\
+import os
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+TARGET = Path(os.environ["KB_CAPTURE"])
+
+
+# Last of all: every project hook has changed the page's Markdown by then.
+@event_priority(-1000)
+def on_page_markdown(markdown, page, config, files):
+    path = TARGET / page.file.src_uri
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown, encoding="utf-8")
+    return markdown
+"""
+
+
 def plain(folder: Path) -> None:
-    """The Chinese pages as Markdown, and a config without the project's hooks."""
+    """The same Chinese pages as Markdown, and a config without the project's hooks.
+
+    A one-language build with one more hook records every page's Markdown as
+    the project's hooks leave it (related topics and backlinks included);
+    what the hooks add while rendering (glossary and paper links, the CSP,
+    the search tweaks) is their overhead.
+    """
+    docs = folder / "plain-docs"
+    (folder / "capture_hook.py").write_text(CAPTURE_HOOK, encoding="utf-8")
+    one = yaml.load((folder / "mkdocs-one.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    one["hooks"] = [*one["hooks"], "capture_hook.py"]
+    (folder / "mkdocs-capture.yml").write_text(yaml.dump(one, allow_unicode=True), "utf-8")
+    environment = {**os.environ, "KB_CAPTURE": str(docs), "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            "mkdocs-capture.yml",
+            "-d",
+            "capture",
+        ],
+        cwd=folder,
+        env=environment,
+        check=True,
+    )
+    shutil.copytree(folder / "docs" / "assets", docs / "assets")
     sources = archive.load(
         folder / "docs" / "notes",
         folder / "data",
@@ -112,25 +160,10 @@ def plain(folder: Path) -> None:
         languages=("zh", "en"),
         root=folder,
     )
-    messages = sources.messages["zh"]
-    context = render.Context("zh", messages, sources.tags, "https://example.org/")
-    docs = folder / "plain-docs"
-    shutil.copytree(folder / "docs" / "assets", docs / "assets")
-    pages = {
-        render.home_path(): render.render_home(sources.archive, context),
-        render.tags_path(): render.render_tags(context),
-    }
-    for digest in sources.archive.digests:
-        pages[render.digest_path(digest)] = render.render_digest(sources.archive, digest, context)
-        for topic in digest.topics:
-            pages[render.topic_path(digest, topic)] = render.render_topic(
-                sources.archive, digest, topic, context
-            )
-    for path, text in pages.items():
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / path).write_text(text, encoding="utf-8")
     config = yaml.load((folder / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    config.update(docs_dir="plain-docs", nav=render.nav(sources.archive, messages, "zh"))
+    config.update(
+        docs_dir="plain-docs", nav=render.nav(sources.archive, sources.messages["zh"], "zh")
+    )
     for key in ("hooks", "exclude_docs", "watch", "extra_javascript"):
         config.pop(key, None)
     config["plugins"] = [
@@ -140,9 +173,6 @@ def plain(folder: Path) -> None:
     ]
     config["markdown_extensions"] = [
         extension for extension in config["markdown_extensions"] if extension != "kb.markdown"
-    ]
-    config["nav"] = [
-        item for item in config["nav"] if "标签" in item or "首页" in item or "周报" in item
     ]
     (folder / "mkdocs-plain.yml").write_text(
         yaml.dump(config, allow_unicode=True), encoding="utf-8"
@@ -242,9 +272,14 @@ def weights(site: Path) -> dict[str, float]:
     return figures
 
 
-def measure(topics: int, translations: bool, runs: int, serve: bool) -> dict:
+def measure(topics: int, translations: bool, runs: int, serve: bool, keep: Path | None) -> dict:
     with tempfile.TemporaryDirectory() as temporary:
-        folder = project(Path(temporary), topics, translations)
+        folder = Path(temporary)
+        if keep is not None:
+            folder = keep / f"{topics}-{'en' if translations else 'zh'}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        project(folder, topics, translations)
         both, one, bare, memory = [], [], [], []
         for _ in range(runs):
             seconds, peak = build(folder, "mkdocs.yml", "site")
@@ -274,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="skip the rebuild latency")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--keep", type=Path, help="keep the generated projects and sites here")
     arguments = parser.parse_args(argv)
     results = []
     for topics in arguments.topics:
@@ -284,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                     translations,
                     arguments.runs,
                     serve=not arguments.no_serve and translations,
+                    keep=arguments.keep,
                 )
             )
             print(_row(results[-1]), flush=True)

@@ -31,6 +31,7 @@ class Sources:
     papers: tuple[Paper, ...]
     references: tuple[Reference, ...]
     profiles: dict[related.TopicKey, related.Profile]
+    relations: dict[related.TopicKey, tuple[related.Relation, ...]]
     problems: tuple[Problem, ...]
 
     @property
@@ -163,7 +164,15 @@ def load(
 
     archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
     return Sources(
-        archive, tags, messages, terms, known_papers, references, profiles, tuple(problems)
+        archive,
+        tags,
+        messages,
+        terms,
+        known_papers,
+        references,
+        profiles,
+        related.related(profiles),
+        tuple(problems),
     )
 
 

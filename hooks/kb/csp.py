@@ -11,6 +11,7 @@ images may come from any HTTPS host, since notes embed remote figures.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from html.parser import HTMLParser
 
@@ -27,33 +28,50 @@ class MissingMarkerError(RuntimeError):
     """The page was not rendered from overrides/main.html."""
 
 
-class _InlineScripts(HTMLParser):
+class _ScriptTag(HTMLParser):
+    """The attributes of one ``<script …>`` start tag."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self._inside = False
+        self.attributes: dict[str, str | None] = {}
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        kind = (attributes.get("type") or "text/javascript").lower()
-        self._inside = tag == "script" and "src" not in attributes and "json" not in kind
-        if self._inside:
-            self.scripts.append("")
+        self.attributes = dict(attrs)
 
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._inside = False
 
-    def handle_data(self, data):
-        if self._inside:
-            self.scripts[-1] += data
+def inline_scripts(html: str) -> list[str]:
+    """The bodies of the page's inline scripts, JSON data blocks left out.
+
+    Parsing the whole page with :class:`HTMLParser` costs more than the rest
+    of a page's build; only the script elements matter here. A script's body
+    ends at the first ``</script`` (the HTML rule for script data), and no
+    ``<script`` can come from a note, where ``<`` is always escaped.
+    """
+    scripts = []
+    start = html.find("<script")
+    while start >= 0:
+        tag_end = html.find(">", start)
+        close = html.find("</script", tag_end)
+        if tag_end < 0 or close < 0:
+            break
+        tag = _ScriptTag()
+        tag.feed(html[start : tag_end + 1])
+        kind = (tag.attributes.get("type") or "text/javascript").lower()
+        if "src" not in tag.attributes and "json" not in kind:
+            scripts.append(html[tag_end + 1 : close])
+        start = html.find("<script", close)
+    return scripts
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(script: str) -> str:
+    # Pages repeat the same few scripts; the cache is keyed on their text.
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def inline_script_hashes(html: str) -> list[str]:
-    parser = _InlineScripts()
-    parser.feed(html)
-    digests = (hashlib.sha256(script.encode("utf-8")).digest() for script in parser.scripts)
-    return sorted({f"'sha256-{base64.b64encode(d).decode('ascii')}'" for d in digests})
+    return sorted({_digest(script) for script in inline_scripts(html)})
 
 
 def apply(html: str) -> str:

@@ -5,6 +5,10 @@ finds nothing inside running Chinese text, where every character is a word
 character. Here a Latin boundary is required only at the edges of a form
 that are Latin letters or digits, the longest form wins, and forms are
 case-sensitive (acronyms) or not, one by one.
+
+One regex of every form would try each alternative at every character of
+the text; forms are grouped by their first character instead, and only the
+positions holding one of those characters are tried.
 """
 
 from __future__ import annotations
@@ -34,21 +38,41 @@ class FormMatcher(Generic[T]):
             if form:
                 values.setdefault((form if case_sensitive else form.lower(), case_sensitive), value)
         self._values = values
-        alternatives = sorted(values, key=lambda key: len(key[0]), reverse=True)
-        pattern = "|".join(_alternative(form, sensitive) for form, sensitive in alternatives)
-        self._pattern = re.compile(pattern) if pattern else None
+        by_initial: dict[str, list[str]] = {}
+        # Longest first, so the longest form starting at a position wins.
+        for form, sensitive in sorted(values, key=lambda key: len(key[0]), reverse=True):
+            by_initial.setdefault(form[0].lower(), []).append(_alternative(form, sensitive))
+        self._patterns = {
+            initial: re.compile("|".join(alternatives))
+            for initial, alternatives in by_initial.items()
+        }
+        initials = {c for initial in by_initial for c in (initial, initial.upper())}
+        self._initial = (
+            re.compile("[" + "".join(re.escape(c) for c in sorted(initials)) + "]")
+            if initials
+            else None
+        )
 
     def find(self, text: str) -> list[Found[T]]:
-        if self._pattern is None:
-            return []
-        found = []
-        for match in self._pattern.finditer(text):
+        """Every form in ``text``, leftmost first, not overlapping."""
+        found: list[Found[T]] = []
+        if self._initial is None:
+            return found
+        position = 0
+        while candidate := self._initial.search(text, position):
+            start = candidate.start()
+            pattern = self._patterns.get(text[start].lower())
+            match = pattern.match(text, start) if pattern else None
+            if match is None:
+                position = start + 1
+                continue
             surface = match.group(0)
             value = self._values.get((surface, True))
             if value is None:
                 value = self._values.get((surface.lower(), False))
             if value is not None:
-                found.append(Found(value, match.start(), match.end()))
+                found.append(Found(value, start, match.end()))
+            position = match.end()
         return found
 
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from .glossary import Term
 from .matching import FormMatcher
@@ -101,28 +102,41 @@ def profiles(
 def related(
     profiles: dict[TopicKey, Profile], limit: int = RELATED_LIMIT
 ) -> dict[TopicKey, tuple[Relation, ...]]:
-    """For every topic, the topics sharing the most with it, best first."""
+    """For every topic, the topics sharing the most with it, best first.
+
+    Only topics sharing a paper, a term or two tags can relate; an inverted
+    index finds them, so the archive's size does not square the work.
+    """
     count = len(profiles)
     frequency: Counter[tuple[str, str]] = Counter()
-    for item in profiles.values():
-        frequency.update(("paper", paper) for paper in item.papers)
-        frequency.update(("term", term) for term in item.terms)
-        frequency.update(("tag", tag) for tag in item.tags)
+    holders: dict[tuple[str, ...], list[TopicKey]] = defaultdict(list)
+    for key, item in profiles.items():
+        for feature in _features(item):
+            frequency[feature] += 1
+            holders[feature].append(key)
+        for pair in combinations(sorted(item.tags), 2):
+            holders[("tags", *pair)].append(key)
 
     def weight(kind: str, key: str, base: float) -> float:
         return base * math.log(1 + count / frequency[(kind, key)])
 
     result = {}
     for key, mine in profiles.items():
+        candidates = {
+            other
+            for feature in [
+                *(f for f in _features(mine) if f[0] != "tag"),
+                *(("tags", *pair) for pair in combinations(sorted(mine.tags), 2)),
+            ]
+            for other in holders[feature]
+        }
+        candidates.discard(key)
         relations = []
-        for other, theirs in profiles.items():
-            if other == key:
-                continue
+        for other in candidates:
+            theirs = profiles[other]
             papers = sorted(mine.papers & theirs.papers)
             terms = sorted(mine.terms & theirs.terms, key=lambda t: (frequency[("term", t)], t))
             tags = sorted(mine.tags & theirs.tags)
-            if not papers and not terms and len(tags) < 2:
-                continue
             score = (
                 sum(weight("paper", p, PAPER_WEIGHT) for p in papers)
                 + sum(weight("term", t, TERM_WEIGHT) for t in terms)
@@ -137,6 +151,14 @@ def related(
         relations.sort(key=lambda r: -r.score)
         result[key] = tuple(relations[:limit])
     return result
+
+
+def _features(item: Profile) -> list[tuple[str, str]]:
+    return [
+        *(("paper", paper) for paper in item.papers),
+        *(("term", term) for term in item.terms),
+        *(("tag", tag) for tag in item.tags),
+    ]
 
 
 def suggested_tags(

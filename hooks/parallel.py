@@ -1,0 +1,168 @@
+"""The other languages are built in their own processes, beside the default one.
+
+mkdocs-static-i18n builds the default language, then, from its
+``on_post_build``, the whole site again for each other language, one after
+another: two languages took twice as long as one. Here, as soon as the
+default language's build has cleaned the site folder, each other language's
+build is forked off. The child shares what the parent has already done (the
+notes read and checked, jieba's dictionary loaded) and builds its language
+into the same site folder; where i18n would build that language, the parent
+waits for the child and replays its log. The pages every language writes to
+the site root (404 page, sitemap, search index) are put right afterwards, in
+the default language's ``on_post_build`` (``languages.py``, ``search.py``).
+
+Languages are built one after another as before where ``fork`` is missing
+(Windows), on one CPU, or with ``KB_PARALLEL_LANGUAGES=0``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass
+from logging.handlers import QueueHandler
+from multiprocessing.connection import Connection
+
+import mkdocs_static_i18n.plugin
+from mkdocs import utils
+from mkdocs.commands.build import build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+
+import glue
+
+SWITCH = "KB_PARALLEL_LANGUAGES"
+# i18n hides these for the languages it builds itself: one build, one summary.
+_QUIET = ("Documentation built in", "Building documentation to directory")
+_DONE = "done"
+
+
+@dataclass
+class _Child:
+    language: str
+    process: multiprocessing.process.BaseProcess
+    log: Connection
+
+    def finish(self) -> str | None:
+        """Replay the child's log here, wait for it; what went wrong, if anything."""
+        failure: str | None = f"the '{self.language}' build stopped without a word"
+        try:
+            while True:
+                message = self.log.recv()
+                if isinstance(message, logging.LogRecord):
+                    logging.getLogger(message.name).handle(message)
+                    continue
+                failure = None if message == _DONE else message
+                break
+        except EOFError:
+            pass
+        self.log.close()
+        self.process.join()
+        if failure is None and self.process.exitcode != 0:
+            failure = f"the '{self.language}' build exited with {self.process.exitcode}"
+        return failure
+
+
+_children: dict[str, _Child] = {}
+
+
+def enabled() -> bool:
+    if os.environ.get(SWITCH, "1") == "0":
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else True
+
+
+# First of all on_files: the default language's build has just cleaned the
+# site folder (a child forked earlier would lose its pages to that), and
+# has read the notes and loaded jieba in on_config, which the child shares.
+@event_priority(200)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    langs = glue.languages(config)
+    if not langs.is_default or not enabled():
+        return files
+    stop_children()
+    context = multiprocessing.get_context("fork")
+    for language in langs.translations:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_build_language,
+            args=(config, language, sender),
+            name=f"mkdocs-{language}",
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        _children[language] = _Child(language, process, receiver)
+    return files
+
+
+def _await_or_build(config: MkDocsConfig, dirty: bool = False, **options) -> None:
+    """i18n's build of one more language: the child's, when one was forked."""
+    child = _children.pop(config.plugins["i18n"].current_language, None)
+    if child is None:
+        _serial_build(config, dirty=dirty, **options)
+        return
+    failure = child.finish()
+    if failure is not None:
+        raise Abort(failure)
+
+
+# i18n has no event between its languages; its loop calls build() by name.
+# MkDocs runs this module again whenever it loads the config: keep the
+# original build, not the previous run's replacement.
+_serial_build = getattr(mkdocs_static_i18n.plugin, "kb_serial_build", build)
+mkdocs_static_i18n.plugin.kb_serial_build = _serial_build
+mkdocs_static_i18n.plugin.build = _await_or_build
+
+
+def on_build_error(error: Exception) -> None:
+    stop_children()
+
+
+def stop_children() -> None:
+    """Children of a build that failed (or of an earlier one) must not write on."""
+    for child in _children.values():
+        child.process.terminate()
+        child.process.join()
+        child.log.close()
+    _children.clear()
+
+
+def _build_language(config: MkDocsConfig, language: str, log: Connection) -> None:
+    """In the child: build ``language`` the way i18n's loop would, and report."""
+    i18n = config.plugins["i18n"]
+    i18n.building = True
+    i18n.current_language = language
+    # The site folder is the parent's, cleaned already and being written.
+    utils.clean_directory = lambda directory: None
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        mkdocs_log.removeHandler(handler)
+    mkdocs_log.addHandler(_Forward(log))
+    outcome = _DONE
+    try:
+        build(config, dirty=False)
+    except Abort as error:
+        outcome = str(error.message)
+    except Exception as error:
+        logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", language)
+        outcome = f"building '{language}' failed: {error}"
+    log.send(outcome)
+    log.close()
+
+
+class _Forward(QueueHandler):
+    """Sends each log record to the parent, formatted (records must pickle)."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(queue=None)  # type: ignore[arg-type]
+        self.connection = connection
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        if not record.getMessage().startswith(_QUIET):
+            self.connection.send(record)

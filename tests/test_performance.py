@@ -1,0 +1,259 @@
+"""What the build does to be fast must not change what it builds.
+
+The faster matcher and related-topic ranking are checked against the plain
+algorithms they replaced; the languages built in parallel against the same
+site built one language after another; the benchmark against its promise to
+build the same pages with and without the project's hooks.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, build_site, make_project
+from kb import csp, searchindex, sitemap, yamlfile
+from kb.matching import FormMatcher
+from kb.related import PAPER_WEIGHT, TAG_WEIGHT, TERM_WEIGHT, Profile, TopicKey, related
+
+EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "300"))
+
+
+def _one_regex_find(forms: list[tuple[str, bool, str]], text: str) -> list[tuple[str, int, int]]:
+    """The matcher as one alternation of every form, longest first."""
+    values: dict[tuple[str, bool], str] = {}
+    for form, sensitive, value in forms:
+        if form:
+            values.setdefault((form if sensitive else form.lower(), sensitive), value)
+    alternatives = []
+    for form, sensitive in sorted(values, key=lambda key: len(key[0]), reverse=True):
+        body = re.escape(form) if sensitive else f"(?i:{re.escape(form)})"
+        if re.match(r"[A-Za-z0-9]", form[0]):
+            body = r"(?<![A-Za-z0-9])" + body
+        if re.match(r"[A-Za-z0-9]", form[-1]):
+            body += r"(?![A-Za-z0-9])"
+        alternatives.append(body)
+    if not alternatives:
+        return []
+    found = []
+    for match in re.finditer("|".join(alternatives), text):
+        surface = match.group(0)
+        value = values.get((surface, True)) or values.get((surface.lower(), False))
+        if value is not None:
+            found.append((value, match.start(), match.end()))
+    return found
+
+
+_PIECES = ["外推", "长度外推", "RAG", "rag", "MoE", "moe", "LLM", "检索", "A", "a1", "Ab"]
+_forms = st.lists(
+    st.tuples(
+        st.sampled_from(_PIECES) | st.text("aAbB外推的1", min_size=1, max_size=4),
+        st.booleans(),
+        st.sampled_from("xyz"),
+    ),
+    max_size=8,
+)
+_texts = st.lists(st.sampled_from([*_PIECES, " ", "的", "-", "B", "x", "1", "。"]), max_size=20)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(forms=_forms, pieces=_texts)
+def test_the_matcher_finds_what_one_alternation_of_all_forms_finds(forms, pieces):
+    text = "".join(pieces)
+    found = [(f.value, f.start, f.end) for f in FormMatcher(forms).find(text)]
+    assert found == _one_regex_find(forms, text)
+
+
+def _brute_force_related(profiles: dict[TopicKey, Profile]) -> dict[TopicKey, list[TopicKey]]:
+    """Every pair of topics scored, as the ranking did before its inverted index."""
+    count = len(profiles)
+    frequency: Counter = Counter()
+    for item in profiles.values():
+        frequency.update(("paper", p) for p in item.papers)
+        frequency.update(("term", t) for t in item.terms)
+        frequency.update(("tag", t) for t in item.tags)
+
+    def weight(kind: str, key: str, base: float) -> float:
+        return base * math.log(1 + count / frequency[(kind, key)])
+
+    result = {}
+    for key, mine in profiles.items():
+        scored = []
+        for other, theirs in profiles.items():
+            papers, terms = mine.papers & theirs.papers, mine.terms & theirs.terms
+            tags = mine.tags & theirs.tags
+            if other == key or (not papers and not terms and len(tags) < 2):
+                continue
+            score = round(
+                sum(weight("paper", p, PAPER_WEIGHT) for p in sorted(papers))
+                + sum(
+                    weight("term", t, TERM_WEIGHT)
+                    for t in sorted(terms, key=lambda t: (frequency[("term", t)], t))
+                )
+                + sum(weight("tag", t, TAG_WEIGHT) for t in sorted(tags)),
+                6,
+            )
+            scored.append((-score, [-ord(c) for c in other.digest], other.slug, other))
+        result[key] = [item[-1] for item in sorted(scored)[:5]]
+    return result
+
+
+_profile = st.builds(
+    Profile,
+    st.frozensets(st.sampled_from(["rag", "training", "long-context"]), max_size=3),
+    st.frozensets(st.sampled_from(["rope", "llm", "moe", "sft"]), max_size=3),
+    st.frozensets(st.sampled_from(["2306.15595", "2005.11401"]), max_size=2),
+)
+_keys = st.builds(
+    TopicKey, st.sampled_from(["2023-11-12", "2023-11-19"]), st.text("abc", min_size=1)
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(profiles=st.dictionaries(_keys, _profile, max_size=12))
+def test_related_topics_are_those_of_scoring_every_pair(profiles):
+    expected = _brute_force_related(profiles)
+    assert {key: [r.topic for r in found] for key, found in related(profiles).items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "scripts"),
+    [
+        ("<p>no script</p>", []),
+        ('<script src="a.js"></script><script>var a = 1</script>', ["var a = 1"]),
+        ('<script id="__config" type="application/json">{"a": 1}</script>', []),
+        ("<script>if (a < b) {}</script><script>b</script>", ["if (a < b) {}", "b"]),
+        ('<script type="module">x()</script>', ["x()"]),
+        ("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>", []),
+        ("<script>unterminated", []),
+    ],
+)
+def test_inline_scripts_are_found_without_parsing_the_page(html, scripts):
+    assert csp.inline_scripts(html) == scripts
+
+
+def test_script_hashes_are_what_browsers_compute():
+    # echo -n 'var a = 1' | openssl dgst -sha256 -binary | base64
+    expected = "'sha256-h1HrJPkDwnmmTjhElzuRBLDNtr5UPz5PinuqE+ovmj8='"
+    assert csp.inline_script_hashes("<script>var a = 1</script><script>var a = 1</script>") == [
+        expected
+    ]
+
+
+def _urlset(*locations: str) -> str:
+    urls = "".join(f"\n    <url>\n        <loc>{loc}</loc>\n    </url>" for loc in locations)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="x">{urls}\n</urlset>\n'
+
+
+def test_sitemaps_merge_into_one_with_every_entry_once():
+    merged = sitemap.merge([_urlset("/a/", "/b/"), _urlset("/en/a/"), _urlset()])
+    assert merged == _urlset("/a/", "/b/", "/en/a/")
+    with pytest.raises(sitemap.NotASitemapError):
+        sitemap.merge([_urlset("/a/"), "<html></html>"])
+
+
+def _build(site: Path, **env: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+
+
+@pytest.mark.build
+def test_languages_built_in_parallel_make_the_site_built_one_after_another(tmp_path):
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    _build(parallel, KB_PARALLEL_LANGUAGES="1")
+    _build(serial, KB_PARALLEL_LANGUAGES="0")
+    files = sorted(str(p.relative_to(serial)) for p in serial.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(parallel)) for p in parallel.rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(serial, parallel, files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    assert "/en/2023-11-12/" in (parallel / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("parallel", ["1", "0"])
+def test_a_problem_in_the_english_build_reaches_the_log_and_fails_strict(
+    tmp_path, monkeypatch, parallel
+):
+    monkeypatch.setenv("KB_PARALLEL_LANGUAGES", parallel)
+    docs = make_project(tmp_path)
+    extra = docs / "assets" / "broken.en.md"
+    extra.write_text("# Broken\n\n[a page that is not there](nowhere.md)\n", encoding="utf-8")
+    (docs / "assets" / "broken.md").write_text("# 坏链接\n\n没有链接。\n", encoding="utf-8")
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is not None
+    assert any("nowhere.md" in warning for warning in result.warnings), result.log
+
+
+@pytest.mark.build
+def test_the_benchmark_builds_the_same_pages_with_and_without_the_hooks(tmp_path):
+    figures = tmp_path / "figures.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "benchmark.py"),
+            "--topics",
+            "9",
+            "--runs",
+            "1",
+            "--no-serve",
+            "--keep",
+            str(tmp_path / "projects"),
+            "--json",
+            str(figures),
+        ],
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    rows = json.loads(figures.read_text(encoding="utf-8"))
+    assert [(row["topics"], row["translations"]) for row in rows] == [(9, True), (9, False)]
+    for row in rows:
+        assert row["bilingual_s"] > 0 and row["plain_s"] > 0 and row["peak_mib"] > 0
+        assert row["search_zh_vs_text"] > 1
+    project = tmp_path / "projects" / "9-en"
+
+    def pages(site: str) -> list[str]:
+        root = project / site
+        return sorted(str(p.relative_to(root)) for p in root.rglob("index.html"))
+
+    assert pages("site-plain") == pages("site-one")
+    assert len(pages("site")) == 2 * len(pages("site-one"))
+
+
+@pytest.mark.parametrize(
+    ("segmented", "compact"),
+    [
+        ("\u200b研究员\u200b 1 \u200b直接\u200b能\u200b想到\u200b", "研究员 1 直接 能 想到"),
+        ("<p>\u200b堆\u200b的\u200b太\u200b高</p>", "<p>堆 的 太 高</p>"),
+        ("\u200b损失\u200b，\u200bmixed precision\u200b的", "损失，mixed precision 的"),
+        ("（\u200b更\u200b宽\u200b）", "（更 宽）"),
+        ("no breaks at all", "no breaks at all"),
+        ("\u200b\u200b", ""),
+    ],
+)
+def test_word_breaks_shrink_to_one_byte_and_only_where_needed(segmented, compact):
+    assert searchindex.compact_word_breaks(segmented) == compact
+
+
+def test_every_character_taken_as_a_word_break_is_a_search_separator():
+    config = yaml.load(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yamlfile.AnyTagLoader
+    )
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    separator = re.compile(search["separator"])
+    assert [c for c in searchindex.BREAKING - {"<", ">"} if not separator.fullmatch(c)] == []
