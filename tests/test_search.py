@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.request
 
 import pytest
@@ -112,6 +113,17 @@ def test_the_whole_query_is_searched_as_a_word(page, server):
     results, _ = search(page, "更新")
     highlighted = {href.split("h=", 1)[1].split("#")[0] for href in results if "h=" in href}
     assert highlighted - {""} == {"%E6%9B%B4%E6%96%B0"}
+
+
+def test_results_show_chinese_as_written_without_the_index_word_breaks(page, server):
+    """The index breaks words with spaces; a reader sees 为什么普遍选用, not 为什么 普遍 选用."""
+    page.goto(server)
+    search(page, "矮胖")
+    shown = page.locator(".md-search-result__article").all_inner_texts()
+    assert any("为什么普遍选用矮胖" in text for text in shown), shown
+    assert not [text for text in shown if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)]
+    marked = page.locator(".md-search-result__article mark").all_inner_texts()
+    assert "矮胖" in marked
 
 
 def test_keyboard_alone_opens_search_picks_a_result_and_switches_language(page, server):
