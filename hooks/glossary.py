@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,12 +30,12 @@ class _Mentions:
     )
     glossary_url: str | None = None  # relative to the page; None off topic pages
 
-    def enter(self, page: Page) -> None:
+    def enter(self, page: Page, files: Files) -> None:
         self.page = page
-        source = page.file.src_uri
+        glossary = files.get_file_from_path(render.glossary_path())
         self.glossary_url = (
-            posixpath.relpath(render.glossary_path(), posixpath.dirname(source))
-            if source in self.topic_pages
+            get_relative_url(glossary.url, page.url)
+            if glossary is not None and page.file.src_uri in self.topic_pages
             else None
         )
 
@@ -85,7 +84,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _mentions.enter(page)
+    _mentions.enter(page, files)
     return markdown
 
 

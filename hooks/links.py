@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 import glue
 from kb import related, render
@@ -26,6 +26,7 @@ class _Connections:
     backlinks: dict = field(default_factory=lambda: defaultdict(list))
     pages: dict[str, related.TopicKey] = field(default_factory=dict)
     page: Page | None = None
+    files: Files | None = None
 
     def here(self) -> related.TopicKey | None:
         return self.pages.get(self.page.file.src_uri) if self.page else None
@@ -37,10 +38,10 @@ class _Connections:
         return self.names.find(text, here)
 
     def href(self, target: related.TopicKey) -> str | None:
-        if self.here() is None:
+        if self.here() is None or self.files is None:
             return None
-        folder = posixpath.dirname(self.page.file.src_uri)
-        return posixpath.relpath(f"{target.digest}/{target.slug}.md", folder)
+        file = self.files.get_file_from_path(f"{target.digest}/{target.slug}.md")
+        return None if file is None else get_relative_url(file.url, self.page.url)
 
 
 _connections = _Connections()
@@ -85,6 +86,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Topic pages end with their related topics and the topics that mention them."""
     _connections.page = page
+    _connections.files = files
     here = _connections.here()
     if here is None:
         return markdown

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 import glue
 from kb import paperpage, papers, render
@@ -24,11 +24,11 @@ class _Decorations:
     label: str = ""
     index_url: str | None = None  # relative to the page; None off topic pages
 
-    def enter(self, page: Page) -> None:
-        source = page.file.src_uri
+    def enter(self, page: Page, files: Files) -> None:
+        index = files.get_file_from_path(paperpage.PAGE)
         self.index_url = (
-            posixpath.relpath(paperpage.PAGE, posixpath.dirname(source))
-            if source in self.topic_pages
+            get_relative_url(index.url, page.url)
+            if index is not None and page.file.src_uri in self.topic_pages
             else None
         )
 
@@ -95,5 +95,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _decorations.enter(page)
+    _decorations.enter(page, files)
     return markdown

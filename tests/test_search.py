@@ -126,6 +126,24 @@ def test_results_show_chinese_as_written_without_the_index_word_breaks(page, ser
     assert "矮胖" in marked
 
 
+def test_the_search_index_is_fetched_only_when_a_reader_reaches_for_search(page, server):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.goto(server + "2023-11-12/wider-not-deeper/")
+    page.wait_for_load_state("networkidle")
+    assert fetched == []
+    results, _ = search(page, "外推")
+    assert fetched == [server + "search/search_index.json"] and results
+
+
+def test_a_shared_search_link_fetches_the_index_at_once(page, server):
+    page.goto(server + "en/?q=extrapolation")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert "en/2023-11-12/length-extrapolation/" in page.locator(
+        ".md-search-result__item > a"
+    ).first.get_attribute("href")
+
+
 def test_keyboard_alone_opens_search_picks_a_result_and_switches_language(page, server):
     page.goto(server + "2023-11-12/")
     page.keyboard.press("/")

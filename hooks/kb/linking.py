@@ -1,9 +1,11 @@
 """Links added to rendered pages: glossary terms, topic names, paper titles.
 
 Python-Markdown tree processors, run after the table of contents is built
-(so headings are never touched and their ids are known) and before MkDocs
-resolves ``.md`` links. Nothing is linked inside headings, links, code, raw
-HTML shown as text, or discussion labels. The glossary linker links the
+(so headings are never touched and their ids are known) and after MkDocs
+has resolved the page's own ``.md`` links: the links made here are URLs
+already, so MkDocs does not look each of them up again. Nothing is
+linked inside headings, links, code, raw HTML shown as text, or discussion
+labels. The glossary linker links the
 first mention of a term per section and reports every mention with the
 section it is in, so the glossary can list where each term is discussed.
 """
@@ -167,12 +169,12 @@ class GlossaryExtension(Extension):
         self.report = report
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
-        # Below toc (5): headings keep their text and already have their ids;
-        # above MkDocs' link resolution (0), which turns the .md links into URLs.
+        # After MkDocs' link resolution (0), which would look every term's
+        # link up again; before the sanitizer (-10), which checks every link.
         md.treeprocessors.register(
             GlossaryLinker(md, self.matcher, self.href, self.language, self.report),
             "kb_glossary",
-            4,
+            -2,
         )
 
 
@@ -218,8 +220,8 @@ class PaperExtension(Extension):
         self.entry = entry
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
-        # Beside the glossary links (4): after toc, before MkDocs resolves .md links (0).
-        md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", 3)
+        # After the glossary links (-2), also after MkDocs' link resolution.
+        md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", -3)
 
 
 class MentionLinker(TextLinker):
@@ -255,5 +257,6 @@ class MentionExtension(Extension):
         self.href = href
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
-        # Before the glossary (4), so a topic's name links to the topic, not to a term.
-        md.treeprocessors.register(MentionLinker(md, self.find, self.href), "kb_mentions", 4.5)
+        # Before the glossary (-2), so a topic's name links to the topic, not to
+        # a term; after MkDocs' link resolution (0), as all links made here.
+        md.treeprocessors.register(MentionLinker(md, self.find, self.href), "kb_mentions", -1)

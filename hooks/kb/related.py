@@ -10,12 +10,12 @@ before any page is rendered, and ordered deterministically.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
 
 from .glossary import Term
 from .matching import FormMatcher
@@ -104,47 +104,53 @@ def related(
 ) -> dict[TopicKey, tuple[Relation, ...]]:
     """For every topic, the topics sharing the most with it, best first.
 
-    Only topics sharing a paper, a term or two tags can relate; an inverted
-    index finds them, so the archive's size does not square the work.
+    Only topics sharing a paper, a term or two tags relate. Scores are summed
+    through an inverted index (each feature's topics), so no pair of
+    topics is compared unless they share something; only the best few are
+    then described in full.
     """
-    count = len(profiles)
-    frequency: Counter[tuple[str, str]] = Counter()
-    holders: dict[tuple[str, ...], list[TopicKey]] = defaultdict(list)
-    for key, item in profiles.items():
-        for feature in _features(item):
-            frequency[feature] += 1
-            holders[feature].append(key)
-        for pair in combinations(sorted(item.tags), 2):
-            holders[("tags", *pair)].append(key)
-
-    def weight(kind: str, key: str, base: float) -> float:
-        return base * math.log(1 + count / frequency[(kind, key)])
-
+    keys = list(profiles)
+    features = [_features(profiles[key]) for key in keys]
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for number, topic_features in enumerate(features):
+        for feature in topic_features:
+            holders[feature].append(number)
+    weights = {
+        feature: _BASE_WEIGHTS[feature[0]] * math.log(1 + len(keys) / len(topics))
+        for feature, topics in holders.items()
+    }
+    frequency = {feature: len(topics) for feature, topics in holders.items()}
     result = {}
-    for key, mine in profiles.items():
-        candidates = {
+    for number, key in enumerate(keys):
+        # Topics are numbered here: hashing the keys themselves costs more
+        # than the rest of the ranking.
+        scores: dict[int, float] = defaultdict(float)
+        shared_tags: Counter[int] = Counter()
+        strong: set[int] = set()
+        for feature in features[number]:
+            weight = weights[feature]
+            topics = holders[feature]
+            for other in topics:
+                scores[other] += weight
+            if feature[0] == "tag":
+                shared_tags.update(topics)
+            else:
+                strong.update(topics)
+        candidates = [
             other
-            for feature in [
-                *(f for f in _features(mine) if f[0] != "tag"),
-                *(("tags", *pair) for pair in combinations(sorted(mine.tags), 2)),
-            ]
-            for other in holders[feature]
-        }
-        candidates.discard(key)
-        relations = []
-        for other in candidates:
-            theirs = profiles[other]
-            papers = sorted(mine.papers & theirs.papers)
-            terms = sorted(mine.terms & theirs.terms, key=lambda t: (frequency[("term", t)], t))
-            tags = sorted(mine.tags & theirs.tags)
-            score = (
-                sum(weight("paper", p, PAPER_WEIGHT) for p in papers)
-                + sum(weight("term", t, TERM_WEIGHT) for t in terms)
-                + sum(weight("tag", t, TAG_WEIGHT) for t in tags)
-            )
-            relations.append(
-                Relation(other, round(score, 6), tuple(papers), tuple(terms), tuple(tags))
-            )
+            for other in scores
+            if other != number and (other in strong or shared_tags[other] >= 2)
+        ]
+        if len(candidates) > limit:
+            # Scores summed in another order differ in the last bits: near
+            # ties at the cut are settled by the exact scores below.
+            cut = heapq.nlargest(limit, (scores[other] for other in candidates))[-1] - 1e-5
+            candidates = [other for other in candidates if scores[other] >= cut]
+        mine = profiles[key]
+        relations = [
+            _relation(keys[other], mine, profiles[keys[other]], weights, frequency)
+            for other in candidates
+        ]
         # Best score first; among equals the newer digest, then the slug.
         relations.sort(key=lambda r: r.topic.slug)
         relations.sort(key=lambda r: r.topic.digest, reverse=True)
@@ -153,12 +159,34 @@ def related(
     return result
 
 
+_BASE_WEIGHTS = {"paper": PAPER_WEIGHT, "term": TERM_WEIGHT, "tag": TAG_WEIGHT}
+
+
 def _features(item: Profile) -> list[tuple[str, str]]:
     return [
         *(("paper", paper) for paper in item.papers),
         *(("term", term) for term in item.terms),
         *(("tag", tag) for tag in item.tags),
     ]
+
+
+def _relation(
+    other: TopicKey,
+    mine: Profile,
+    theirs: Profile,
+    weights: dict[tuple[str, str], float],
+    frequency: dict[tuple[str, str], int],
+) -> Relation:
+    """What two topics share, rarest terms first, and its score."""
+    papers = sorted(mine.papers & theirs.papers)
+    terms = sorted(mine.terms & theirs.terms, key=lambda term: (frequency[("term", term)], term))
+    tags = sorted(mine.tags & theirs.tags)
+    score = (
+        sum(weights[("paper", paper)] for paper in papers)
+        + sum(weights[("term", term)] for term in terms)
+        + sum(weights[("tag", tag)] for tag in tags)
+    )
+    return Relation(other, round(score, 6), tuple(papers), tuple(terms), tuple(tags))
 
 
 def suggested_tags(

@@ -9,6 +9,7 @@ are relative ``.md`` paths, so MkDocs checks every one of them.
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -88,6 +89,9 @@ class Context:
         )
 
 
+# Titles are shown on many pages (navigation, related topics, the timeline):
+# each is parsed once. Keyed on the text itself, an edited title is a new key.
+@functools.lru_cache(maxsize=8192)
 def plain_text(markdown: str) -> str:
     """The text a reader sees of one line of inline Markdown."""
     tokens = _inline_parser.parseInline(markdown)

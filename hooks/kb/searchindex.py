@@ -42,22 +42,16 @@ def prefixed_language_index(index: dict[str, Any], prefix: str, language: str) -
 # as well (it is in the search separator); where something else already
 # breaks them (a tag, a space, punctuation in the separator, either end),
 # the break goes. docs/assets/kb.js hides the spaces in search results.
-_WORD_BREAKS = re.compile("\u200b+")
-BREAKING = frozenset(" \t\n<>-_,:!=[]()\"`/，。：；！？、（）《》“”「」『』")
+BREAKING = frozenset(' \t\n<>-_,:!=[]()"`/，。：；！？、（）《》“”「」『』')
+_BREAKING_CLASS = "[" + re.escape("".join(sorted(BREAKING))) + "]"
+_RUNS = re.compile("\u200b{2,}")
+_NEEDLESS = re.compile(f"^\u200b|\u200b$|(?<={_BREAKING_CLASS})\u200b|\u200b(?={_BREAKING_CLASS})")
 
 
 def compact_word_breaks(text: str) -> str:
     """``text`` with Material's word breaks as spaces, and only where needed."""
-
-    def replace(match: re.Match[str]) -> str:
-        start, end = match.span()
-        if start == 0 or end == len(text):
-            return ""
-        if text[start - 1] in BREAKING or text[end] in BREAKING:
-            return ""
-        return " "
-
-    return _WORD_BREAKS.sub(replace, text)
+    text = _NEEDLESS.sub("", _RUNS.sub("\u200b", text))
+    return text.replace("\u200b", " ")
 
 
 def compact(index: dict[str, Any]) -> dict[str, Any]:
