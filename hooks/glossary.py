@@ -39,6 +39,9 @@ class _Mentions:
             else None
         )
 
+    def active(self) -> bool:
+        return self.glossary_url is not None
+
     def href(self, term: Term) -> str | None:
         return None if self.glossary_url is None else f"{self.glossary_url}#{term.id}"
 
@@ -66,7 +69,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     language = build.languages.current
     matcher = term_matcher(build.sources.glossary, language, build.languages.default)
-    glue.install(config, GlossaryExtension(matcher, _mentions.href, language, _mentions.report))
+    glue.install(
+        config,
+        GlossaryExtension(matcher, _mentions.href, language, _mentions.report, _mentions.active),
+    )
     return config
 
 

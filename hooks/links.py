@@ -31,6 +31,9 @@ class _Connections:
     def here(self) -> related.TopicKey | None:
         return self.pages.get(self.page.file.src_uri) if self.page else None
 
+    def active(self) -> bool:
+        return self.here() is not None
+
     def find(self, text: str) -> list:
         here = self.here()
         if here is None or self.names is None:
@@ -79,7 +82,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for mention in related.mentions(shown, names):
         connections.backlinks[mention.target].append(mention)
     _connections = connections
-    glue.install(config, MentionExtension(connections.find, connections.href))
+    glue.install(config, MentionExtension(connections.find, connections.href, connections.active))
     return config
 
 

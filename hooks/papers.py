@@ -32,6 +32,9 @@ class _Decorations:
             else None
         )
 
+    def active(self) -> bool:
+        return self.index_url is not None
+
     def title(self, paper_id: str) -> str | None:
         return self.titles.get(paper_id)
 
@@ -60,7 +63,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         },
         label=messages("papers.index_link"),
     )
-    glue.install(config, PaperExtension(_decorations.title, _decorations.entry))
+    glue.install(
+        config, PaperExtension(_decorations.title, _decorations.entry, _decorations.active)
+    )
     return config
 
 

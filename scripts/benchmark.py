@@ -293,6 +293,8 @@ def weights(site: Path) -> dict[str, float]:
         html.split('<script id="__config" type="application/json">')[1].split("</script>")[0]
     )["search"]
     first_load = [topic, *(topic.parent / asset for asset in assets), topic.parent / worker]
+    if "kbSearchIndex" not in html:  # a build without search-on-demand.js fetches it at once
+        first_load.append(site / "search" / "search_index.json")
     figures = {
         "topic_html_kib": len(html.encode()) / 1024,
         "first_load_gzip_kib": sum(len(gzip.compress(p.read_bytes())) for p in first_load) / 1024,

@@ -104,13 +104,14 @@ def test_english_pages_match_english_forms_only(terms):
     ]
 
 
-def render(source: str, terms, language: str = "zh") -> tuple[str, list]:
+def render(source: str, terms, language: str = "zh", active: bool = True) -> tuple[str, list]:
     reported = []
     extension = GlossaryExtension(
         term_matcher(terms, language, "zh"),
         lambda term: f"glossary.md#{term.id}",
         language,
         lambda term, section: reported.append((term.id, section.anchor)),
+        lambda: active,
     )
     md = markdown.Markdown(
         extensions=["kb.markdown", "toc", "attr_list", "pymdownx.superfences", extension]
@@ -129,6 +130,11 @@ def test_first_mention_per_section_is_linked_with_its_definition(terms):
     )
     assert reported == [("length-extrapolation", "top")] * 2 + [("length-extrapolation", "two")]
     assert '<h1 id="top">外推' in html
+
+
+def test_pages_that_get_no_links_are_not_searched(terms):
+    html, reported = render("外推很难。\n", terms, active=False)
+    assert "kb-term" not in html and reported == []
 
 
 def test_nothing_is_linked_in_code_links_urls_or_raw_html(terms):

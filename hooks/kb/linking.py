@@ -153,7 +153,7 @@ def _skipped(element: Element) -> bool:
 
 
 class GlossaryExtension(Extension):
-    """Links glossary terms; ``href`` returns ``None`` on pages that get no links."""
+    """Links glossary terms, on the pages for which ``active()`` is true."""
 
     def __init__(
         self,
@@ -161,14 +161,20 @@ class GlossaryExtension(Extension):
         href: Callable[[Term], str | None],
         language: str,
         report: Callable[[Term, Section], None],
+        active: Callable[[], bool],
     ) -> None:
         super().__init__()
         self.matcher = matcher
         self.href = href
         self.language = language
         self.report = report
+        self.active = active
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        # MkDocs makes a Markdown instance per page: pages that get no links
+        # are not searched at all.
+        if not self.active():
+            return
         # After MkDocs' link resolution (0), which would look every term's
         # link up again; before the sanitizer (-10), which checks every link.
         md.treeprocessors.register(
@@ -210,16 +216,22 @@ class PaperLinker(Treeprocessor):
 
 
 class PaperExtension(Extension):
-    """Decorates arXiv links; ``entry`` returns ``None`` on pages that get none."""
+    """Decorates arXiv links, on the pages for which ``active()`` is true."""
 
     def __init__(
-        self, titles: Callable[[str], str | None], entry: Callable[[str], tuple[str, str] | None]
+        self,
+        titles: Callable[[str], str | None],
+        entry: Callable[[str], tuple[str, str] | None],
+        active: Callable[[], bool],
     ) -> None:
         super().__init__()
         self.titles = titles
         self.entry = entry
+        self.active = active
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        if not self.active():
+            return  # as GlossaryExtension
         # After the glossary links (-2), also after MkDocs' link resolution.
         md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", -3)
 
@@ -247,16 +259,22 @@ class MentionLinker(TextLinker):
 
 
 class MentionExtension(Extension):
+    """Links names of topics, on the pages for which ``active()`` is true."""
+
     def __init__(
         self,
         find: Callable[[str], list[tuple[int, int, object]]],
         href: Callable[[object], str | None],
+        active: Callable[[], bool],
     ) -> None:
         super().__init__()
         self.find = find
         self.href = href
+        self.active = active
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        if not self.active():
+            return  # as GlossaryExtension
         # Before the glossary (-2), so a topic's name links to the topic, not to
         # a term; after MkDocs' link resolution (0), as all links made here.
         md.treeprocessors.register(MentionLinker(md, self.find, self.href), "kb_mentions", -1)
