@@ -11,15 +11,17 @@ waits for the child and replays its log. The pages every language writes to
 the site root (404 page, sitemap, search index) are put right afterwards, in
 the default language's ``on_post_build`` (``languages.py``, ``search.py``).
 
-Languages are built one after another as before where ``fork`` is missing
-(Windows), on one CPU, or with ``KB_PARALLEL_LANGUAGES=0``.
+Before that, the notes are read in a child process too (``glue.start_reading``),
+while the parent loads jieba's dictionary.
+
+Everything runs in one process, languages one after another, where ``fork``
+is missing (Windows), on one CPU, or with ``KB_PARALLEL_LANGUAGES=0``.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from dataclasses import dataclass
 from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
@@ -34,7 +36,6 @@ from mkdocs.structure.files import Files
 
 import glue
 
-SWITCH = "KB_PARALLEL_LANGUAGES"
 # i18n hides these for the languages it builds itself: one build, one summary.
 _QUIET = ("Documentation built in", "Building documentation to directory")
 _DONE = "done"
@@ -69,12 +70,12 @@ class _Child:
 _children: dict[str, _Child] = {}
 
 
-def enabled() -> bool:
-    if os.environ.get(SWITCH, "1") == "0":
-        return False
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else True
+# Right after mkdocs-static-i18n's on_config (-100), which sets the language;
+# before search.py's (-105) loads jieba's dictionary meanwhile.
+@event_priority(-101)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    glue.start_reading(config)
+    return config
 
 
 # First of all on_files: the default language's build has just cleaned the
@@ -83,7 +84,7 @@ def enabled() -> bool:
 @event_priority(200)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     langs = glue.languages(config)
-    if not langs.is_default or not enabled():
+    if not langs.is_default or not glue.parallel_enabled():
         return files
     stop_children()
     context = multiprocessing.get_context("fork")

@@ -25,10 +25,17 @@ def on_startup(command: str, dirty: bool) -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-# After content.py's on_config (same priority, listed before this hook), which
-# loads this build's sources.
-@event_priority(-110)
+# Before content.py's on_config (-110) collects the notes that parallel.py
+# (-101) has set a child process reading: the dictionary loads meanwhile.
+@event_priority(-105)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    import jieba
+
+    jieba.initialize()
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
     """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推."""
     import jieba
 
@@ -37,7 +44,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for term in build.sources.glossary:
         for word in (term.names[source], *term.aliases.get(source, ())):
             jieba.add_word(word)
-    return config
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
