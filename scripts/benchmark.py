@@ -108,6 +108,7 @@ CAPTURE_HOOK = """\
 import os
 from pathlib import Path
 
+import yaml
 from mkdocs.plugins import event_priority
 
 TARGET = Path(os.environ["KB_CAPTURE"])
@@ -116,9 +117,11 @@ TARGET = Path(os.environ["KB_CAPTURE"])
 # Last of all: every project hook has changed the page's Markdown by then.
 @event_priority(-1000)
 def on_page_markdown(markdown, page, config, files):
+    # MkDocs has taken the front matter (the page's tags) out of markdown.
+    front = f"---\\n{yaml.safe_dump(page.meta, allow_unicode=True)}---\\n\\n" if page.meta else ""
     path = TARGET / page.file.src_uri
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown, encoding="utf-8")
+    path.write_text(front + markdown, encoding="utf-8")
     return markdown
 """
 
@@ -127,7 +130,8 @@ def plain(folder: Path) -> None:
     """The same Chinese pages as Markdown, and a config without the project's hooks.
 
     A one-language build with one more hook records every page's Markdown as
-    the project's hooks leave it (related topics and backlinks included);
+    the project's hooks leave it (front matter, related topics and backlinks
+    included);
     what the hooks add while rendering (glossary and paper links, the CSP,
     the search tweaks) is their overhead.
     """
