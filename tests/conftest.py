@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import http.server
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -97,6 +99,24 @@ def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> B
         logger.setLevel(previous_level)
     result.records = handler.records
     return result
+
+
+def build_with_cli(site: Path, **env: str) -> None:
+    """``mkdocs build --strict`` of the real site in a process of its own, with ``env`` set."""
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+
+
+def differing_files(first: Path, second: Path) -> tuple[list[str], list[str], list[str]]:
+    """Files only in ``first``, only in ``second``, and in both with other bytes."""
+    ours = {str(p.relative_to(first)) for p in first.rglob("*") if p.is_file()}
+    theirs = {str(p.relative_to(second)) for p in second.rglob("*") if p.is_file()}
+    _, mismatch, errors = filecmp.cmpfiles(first, second, sorted(ours & theirs), shallow=False)
+    return sorted(ours - theirs), sorted(theirs - ours), sorted(mismatch + errors)
 
 
 @pytest.fixture(scope="session")

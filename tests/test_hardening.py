@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import filecmp
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, make_project
+from conftest import FIXTURES, build_site, build_with_cli, differing_files, make_project
 
 HOSTILE = FIXTURES / "hostile" / "20240201.md"
 SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
@@ -170,21 +165,9 @@ def test_broken_notes_that_can_render_do(tmp_path):
     assert "内容二" in result.page("2024-03-11/topic-2")
 
 
-def _build(site: Path, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-    )
-
-
 @pytest.mark.build
 def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    _build(first, {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8"})
-    _build(second, {"PYTHONHASHSEED": "4242", "TZ": "Asia/Shanghai", "LC_ALL": "C"})
-    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    _, mismatch, errors = filecmp.cmpfiles(first, second, [str(f) for f in files], shallow=False)
-    assert (mismatch, errors) == ([], [])
+    build_with_cli(first, PYTHONHASHSEED="1", TZ="UTC", LC_ALL="C.UTF-8")
+    build_with_cli(second, PYTHONHASHSEED="4242", TZ="Asia/Shanghai", LC_ALL="C")
+    assert differing_files(first, second) == ([], [], [])

@@ -8,7 +8,6 @@ build the same pages with and without the project's hooks.
 
 from __future__ import annotations
 
-import filecmp
 import json
 import math
 import os
@@ -16,14 +15,13 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, build_site, make_project
+from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
 from kb import csp, searchindex, sitemap, yamlfile
 from kb.matching import FormMatcher
 from kb.related import PAPER_WEIGHT, TAG_WEIGHT, TERM_WEIGHT, Profile, TopicKey, related
@@ -164,24 +162,12 @@ def test_sitemaps_merge_into_one_with_every_entry_once():
         sitemap.merge([_urlset("/a/"), "<html></html>"])
 
 
-def _build(site: Path, **env: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-    )
-
-
 @pytest.mark.build
 def test_languages_built_in_parallel_make_the_site_built_one_after_another(tmp_path):
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
-    _build(parallel, KB_PARALLEL_LANGUAGES="1")
-    _build(serial, KB_PARALLEL_LANGUAGES="0")
-    files = sorted(str(p.relative_to(serial)) for p in serial.rglob("*") if p.is_file())
-    assert files == sorted(str(p.relative_to(parallel)) for p in parallel.rglob("*") if p.is_file())
-    _, mismatch, errors = filecmp.cmpfiles(serial, parallel, files, shallow=False)
-    assert (mismatch, errors) == ([], [])
+    build_with_cli(parallel, KB_PARALLEL_LANGUAGES="1")
+    build_with_cli(serial, KB_PARALLEL_LANGUAGES="0")
+    assert differing_files(serial, parallel) == ([], [], [])
     assert "/en/2023-11-12/" in (parallel / "sitemap.xml").read_text(encoding="utf-8")
 
 
