@@ -24,7 +24,7 @@ class _Mentions:
     """Where each term is mentioned in this build's topic pages, in order."""
 
     page: Page | None = None
-    topic_pages: set[str] = field(default_factory=set)
+    topic_pages: frozenset[str] = frozenset()
     found: dict[str, dict[tuple[str, str], tuple[Page, Section]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
@@ -32,10 +32,9 @@ class _Mentions:
 
     def enter(self, page: Page, files: Files) -> None:
         self.page = page
-        glossary = files.get_file_from_path(render.glossary_path())
         self.glossary_url = (
-            get_relative_url(glossary.url, page.url)
-            if glossary is not None and page.file.src_uri in self.topic_pages
+            glue.url_from(page, files, render.glossary_path())
+            if page.file.src_uri in self.topic_pages
             else None
         )
 
@@ -60,13 +59,7 @@ SECTION_LABEL_LENGTH = 40
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _mentions
     build = glue.current()
-    _mentions = _Mentions(
-        topic_pages={
-            render.topic_path(digest, topic)
-            for digest in build.sources.archive.digests
-            for topic in digest.topics
-        }
-    )
+    _mentions = _Mentions(topic_pages=build.topic_pages)
     language = build.languages.current
     matcher = term_matcher(build.sources.glossary, language, build.languages.default)
     glue.install(

@@ -10,6 +10,7 @@ reuse what it read: the notes cannot change in between.
 from __future__ import annotations
 
 import datetime
+import functools
 import multiprocessing
 import os
 import pickle
@@ -21,6 +22,9 @@ from markdown.extensions import Extension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from kb import archive, history, render
 from kb.model import Problem, Severity
@@ -56,6 +60,15 @@ class Build:
     root: Path
     updated: dict[str, datetime.date]
     owner: object  # the i18n plugin of the build that read the sources
+
+    @functools.cached_property
+    def topic_pages(self) -> frozenset[str]:
+        """The source paths of the topic pages, the only pages that get links."""
+        return frozenset(
+            render.topic_path(digest, topic)
+            for digest in self.sources.archive.digests
+            for topic in digest.topics
+        )
 
 
 _build: Build | None = None
@@ -229,6 +242,12 @@ def install(config: MkDocsConfig, extension: Extension) -> None:
         if not isinstance(existing, type(extension))
     ]
     config.markdown_extensions.append(extension)
+
+
+def url_from(page: Page, files: Files, src_uri: str) -> str | None:
+    """The URL of the page made from ``src_uri``, relative to ``page`` (for links in it)."""
+    target = files.get_file_from_path(src_uri)
+    return None if target is None else get_relative_url(target.url, page.url)
 
 
 def current() -> Build:

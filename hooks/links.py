@@ -9,7 +9,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 import glue
 from kb import related, render
@@ -43,8 +42,7 @@ class _Connections:
     def href(self, target: related.TopicKey) -> str | None:
         if self.here() is None or self.files is None:
             return None
-        file = self.files.get_file_from_path(f"{target.digest}/{target.slug}.md")
-        return None if file is None else get_relative_url(file.url, self.page.url)
+        return glue.url_from(self.page, self.files, f"{target.digest}/{target.slug}.md")
 
 
 _connections = _Connections()

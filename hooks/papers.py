@@ -8,10 +8,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 import glue
-from kb import paperpage, papers, render
+from kb import paperpage, papers
 from kb.linking import PaperExtension
 
 
@@ -20,15 +19,14 @@ class _Decorations:
     """What the arXiv links of the page being rendered point to."""
 
     titles: dict[str, str] = field(default_factory=dict)
-    topic_pages: set[str] = field(default_factory=set)
+    topic_pages: frozenset[str] = frozenset()
     label: str = ""
     index_url: str | None = None  # relative to the page; None off topic pages
 
     def enter(self, page: Page, files: Files) -> None:
-        index = files.get_file_from_path(paperpage.PAGE)
         self.index_url = (
-            get_relative_url(index.url, page.url)
-            if index is not None and page.file.src_uri in self.topic_pages
+            glue.url_from(page, files, paperpage.PAGE)
+            if page.file.src_uri in self.topic_pages
             else None
         )
 
@@ -56,11 +54,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     messages = build.sources.messages[build.languages.current]
     _decorations = _Decorations(
         titles={paper.id: paper.title for paper in build.sources.papers},
-        topic_pages={
-            render.topic_path(digest, topic)
-            for digest in build.sources.archive.digests
-            for topic in digest.topics
-        },
+        topic_pages=build.topic_pages,
         label=messages("papers.index_link"),
     )
     glue.install(
