@@ -125,8 +125,9 @@ def start_reading(config: MkDocsConfig) -> None:
     i18n = config.plugins["i18n"]
     if i18n.building or not parallel_enabled():
         return
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(
+    fork = multiprocessing.get_context("fork")
+    receiver, sender = fork.Pipe(duplex=False)
+    process = fork.Process(
         target=_read_in_child, args=(config, sender), name="mkdocs-read-notes", daemon=True
     )
     process.start()
