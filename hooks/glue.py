@@ -13,9 +13,7 @@ import datetime
 import functools
 import multiprocessing
 import os
-import pickle
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from markdown.extensions import Extension
@@ -32,7 +30,7 @@ from kb.model import Problem, Severity
 log = get_plugin_logger("kb")
 
 NOTES_FOLDER = "notes"
-PARALLEL_SWITCH = "KB_PARALLEL_LANGUAGES"
+PARALLEL_SWITCH = "KB_PARALLEL"
 DATA_FOLDER = "data"
 
 
@@ -93,55 +91,12 @@ def languages(config: MkDocsConfig) -> Languages:
 
 def parallel_enabled() -> bool:
     """Whether work may be forked off: ``fork`` exists, there is a second CPU,
-    and ``KB_PARALLEL_LANGUAGES`` is not ``0``."""
+    and ``KB_PARALLEL`` is not ``0``."""
     if os.environ.get(PARALLEL_SWITCH, "1") == "0":
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else True
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """The notes being read in a child process, for the build of ``owner``."""
-
-    owner: object
-    process: multiprocessing.process.BaseProcess
-    result: Connection
-
-
-_reading: _Reading | None = None
-
-
-def start_reading(config: MkDocsConfig) -> None:
-    """Start reading the notes in a child process, if :func:`begin` will need them.
-
-    The parent meanwhile loads jieba's dictionary (``search.py``): on two
-    CPUs the two no longer add up. Where nothing may be forked, :func:`begin`
-    reads the notes itself.
-    """
-    global _reading
-    _stop_reading()
-    i18n = config.plugins["i18n"]
-    if i18n.building or not parallel_enabled():
-        return
-    fork = multiprocessing.get_context("fork")
-    receiver, sender = fork.Pipe(duplex=False)
-    process = fork.Process(
-        target=_read_in_child, args=(config, sender), name="mkdocs-read-notes", daemon=True
-    )
-    process.start()
-    sender.close()
-    _reading = _Reading(i18n, process, receiver)
-
-
-def _read_in_child(config: MkDocsConfig, result: Connection) -> None:
-    try:
-        outcome: object = _read(config)
-    except Exception as error:  # the parent raises it: it has the build's log
-        outcome = error
-    result.send_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
-    result.close()
 
 
 def _read(config: MkDocsConfig) -> tuple[archive.Sources, dict[str, datetime.date]]:
@@ -154,34 +109,8 @@ def _read(config: MkDocsConfig) -> tuple[archive.Sources, dict[str, datetime.dat
     return sources, history.last_changed(notes, root)
 
 
-def _collect(config: MkDocsConfig) -> tuple[archive.Sources, dict[str, datetime.date]]:
-    """What the child read, or, without one (or if it died), a reading here."""
-    global _reading
-    reading, _reading = _reading, None
-    if reading is None or reading.owner is not config.plugins["i18n"]:
-        return _read(config)
-    try:
-        outcome = pickle.loads(reading.result.recv_bytes())
-    except EOFError:
-        outcome = None
-    reading.result.close()
-    reading.process.join()
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome if outcome is not None else _read(config)
-
-
-def _stop_reading() -> None:
-    global _reading
-    if _reading is not None:
-        _reading.process.terminate()
-        _reading.process.join()
-        _reading.result.close()
-        _reading = None
-
-
 def begin(config: MkDocsConfig) -> Build:
-    """This build's notes, read and checked (see :func:`start_reading`); their problems reported.
+    """This build's notes, read and checked; their problems reported.
 
     A later language's build reuses the first language's reading: it runs
     inside the same ``mkdocs build`` (i18n is ``building`` it). A new
@@ -193,7 +122,7 @@ def begin(config: MkDocsConfig) -> Build:
     if _build is not None and i18n.building and _build.owner is i18n:
         _build = replace(_build, languages=langs)
         return _build
-    sources, updated = _collect(config)
+    sources, updated = _read(config)
     report(sources.problems)
     if sources.errors:
         raise PluginError(

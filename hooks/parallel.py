@@ -5,17 +5,14 @@ mkdocs-static-i18n builds the default language, then, from its
 another: two languages took twice as long as one. Here, as soon as the
 default language's build has cleaned the site folder, each other language's
 build is forked off. The child shares what the parent has already done (the
-notes read and checked, jieba's dictionary loaded) and builds its language
+notes read and checked, the search indexing process started) and builds its language
 into the same site folder; where i18n would build that language, the parent
 waits for the child and replays its log. The pages every language writes to
 the site root (404 page, sitemap, search index) are put right afterwards, in
 the default language's ``on_post_build`` (``languages.py``, ``search.py``).
 
-Before that, the notes are read in a child process too (``glue.start_reading``),
-while the parent loads jieba's dictionary.
-
 Everything runs in one process, languages one after another, where ``fork``
-is missing (Windows), on one CPU, or with ``KB_PARALLEL_LANGUAGES=0``.
+is missing (Windows), on one CPU, or with ``KB_PARALLEL=0``.
 """
 
 from __future__ import annotations
@@ -70,17 +67,9 @@ class _Child:
 _children: dict[str, _Child] = {}
 
 
-# Right after mkdocs-static-i18n's on_config (-100), which sets the language;
-# before search.py's (-105) loads jieba's dictionary meanwhile.
-@event_priority(-101)
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    glue.start_reading(config)
-    return config
-
-
 # First of all on_files: the default language's build has just cleaned the
 # site folder (a child forked earlier would lose its pages to that), and
-# has read the notes and loaded jieba in on_config, which the child shares.
+# has read the notes in on_config, which the child shares.
 @event_priority(200)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     langs = glue.languages(config)

@@ -1,4 +1,4 @@
-"""Search: quiet jieba, and one search index per language."""
+"""Search: pages indexed beside the build (``indexer.py``), and one search index per language."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 import glue
+import indexer
 from kb import searchindex
 
 INDEX = Path("search") / "search_index.json"
@@ -25,25 +26,41 @@ def on_startup(command: str, dirty: bool) -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-# Before content.py's on_config (-110) collects the notes that parallel.py
-# (-101) has set a child process reading: the dictionary loads meanwhile.
+# After the search plugin's on_config (0), which makes a new index every build,
+# and mkdocs-static-i18n's (-100); before content.py's (-110) reads the notes,
+# so that jieba's dictionary loads in the indexing process meanwhile.
 @event_priority(-105)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    import jieba
-
-    jieba.initialize()
+    langs = glue.languages(config)
+    if not config.plugins["i18n"].building and glue.parallel_enabled():
+        indexer.start(config, langs.built, langs.default)
+    index = indexer.index_for(config, langs.current)
+    if index is not None:
+        config.plugins["material/search"].search_index = index
     return config
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推."""
-    import jieba
-
     build = glue.current()
     source = build.languages.default
-    for term in build.sources.glossary:
-        for word in (term.names[source], *term.aliases.get(source, ())):
-            jieba.add_word(word)
+    words = [
+        word
+        for term in build.sources.glossary
+        for word in (term.names[source], *term.aliases.get(source, ()))
+    ]
+    index = config.plugins["material/search"].search_index
+    if isinstance(index, indexer.RemoteSearchIndex):
+        if build.languages.is_default:
+            index.add_words(words)
+        return
+    jieba = indexer.load_jieba()
+    for word in words:
+        jieba.add_word(word)
+
+
+def on_build_error(error: Exception) -> None:
+    indexer.stop()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -82,6 +99,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     target.write_text(searchindex.dumps(searchindex.compact(index)), encoding="utf-8")
     if langs.is_default:
         _patch_worker(site)
+        indexer.stop()
 
 
 def _patch_worker(site: Path) -> None:

@@ -191,8 +191,9 @@ class _ConfigLoader(yaml.UnsafeLoader):
 _ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall time in seconds and peak memory in MiB of one command."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall time and CPU time (every process it waited for) in seconds, and
+    peak memory in MiB (of its largest process) of one command."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -202,10 +203,10 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     elapsed = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def build(folder: Path, config: str, site: str) -> tuple[float, float]:
+def build(folder: Path, config: str, site: str) -> tuple[float, float, float]:
     return timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", site], folder)
 
 
@@ -325,22 +326,28 @@ def measure(topics: int, translations: bool, runs: int, serve: bool, keep: Path 
         project(folder, topics, translations)
         both, one, bare, memory = [], [], [], []
         for _ in range(runs):
-            seconds, peak = build(folder, "mkdocs.yml", "site")
-            both.append(seconds)
+            wall, cpu, peak = build(folder, "mkdocs.yml", "site")
+            both.append((wall, cpu))
             memory.append(peak)
-            one.append(build(folder, "mkdocs-one.yml", "site-one")[0])
-            bare.append(build(folder, "mkdocs-plain.yml", "site-plain")[0])
+            one.append(build(folder, "mkdocs-one.yml", "site-one")[:2])
+            bare.append(build(folder, "mkdocs-plain.yml", "site-plain")[:2])
         result = {
             "topics": topics,
             "translations": translations,
-            "bilingual_s": statistics.median(both),
-            "one_language_s": statistics.median(one),
-            "plain_s": statistics.median(bare),
+            "bilingual_s": statistics.median(wall for wall, _ in both),
+            "one_language_s": statistics.median(wall for wall, _ in one),
+            "plain_s": statistics.median(wall for wall, _ in bare),
+            "bilingual_cpu_s": statistics.median(cpu for _, cpu in both),
+            "one_language_cpu_s": statistics.median(cpu for _, cpu in one),
+            "plain_cpu_s": statistics.median(cpu for _, cpu in bare),
             "peak_mib": max(memory),
             **weights(folder / "site"),
         }
         result["second_language_ratio"] = result["bilingual_s"] / result["one_language_s"]
         result["hooks_overhead_ratio"] = result["one_language_s"] / result["plain_s"]
+        # The budget is on wall time; CPU time shows the work the hooks add,
+        # which running parts of the build side by side hides.
+        result["hooks_cpu_ratio"] = result["one_language_cpu_s"] / result["plain_cpu_s"]
         if serve:
             result["rebuild_s"] = rebuild_latency(
                 folder, "2024-01-07/topic-0/", "20240107.md", "- 第一点", runs
@@ -395,10 +402,7 @@ def budgets(summary: dict) -> dict[str, tuple[float, float, bool]]:
     corpora = summary["corpora"]
     measured = {
         "hooks overhead ×": (max(r["hooks_overhead_ratio"] for r in corpora), 1.10),
-        "bilingual / one language ×": (
-            max(r["second_language_ratio"] for r in corpora if r["translations"]),
-            1.3,
-        ),
+        "bilingual / one language ×": (max(r["second_language_ratio"] for r in corpora), 1.3),
         "topic first load KiB gz": (max(r["first_load_gzip_kib"] for r in corpora), 200),
         "search index / text ×": (
             max(r[key] for r in corpora for key in r if key.endswith("_vs_text")),
@@ -421,6 +425,8 @@ def _row(result: dict) -> str:
         f"plain {result['plain_s']:.2f}s",
         f"2nd lang {result['second_language_ratio']:.2f}×",
         f"hooks {result['hooks_overhead_ratio']:.2f}×",
+        f"cpu one {result['one_language_cpu_s']:.2f}s",
+        f"cpu plain {result['plain_cpu_s']:.2f}s",
         f"peak {result['peak_mib']:.0f} MiB",
         f"topic {result['topic_html_kib']:.0f} KiB",
         f"first load {result['first_load_gzip_kib']:.0f} KiB gz",

@@ -1,26 +1,33 @@
 """What the build does to be fast must not change what it builds.
 
 The faster matcher and related-topic ranking are checked against the plain
-algorithms they replaced; the languages built in parallel against the same
-site built one language after another; the benchmark against its promise to
-build the same pages with and without the project's hooks.
+algorithms they replaced; the languages built in parallel, and the search
+index made in its own process, against the same site built in one process;
+the benchmark against its promise to build the same pages with and without
+the project's hooks.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import os
 import re
 import subprocess
 import sys
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from material.plugins.search.plugin import SearchIndex
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+import indexer
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
 from kb import csp, searchindex, sitemap, yamlfile
 from kb.matching import FormMatcher
@@ -165,10 +172,75 @@ def test_sitemaps_merge_into_one_with_every_entry_once():
 @pytest.mark.build
 def test_languages_built_in_parallel_make_the_site_built_one_after_another(tmp_path):
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
-    build_with_cli(parallel, KB_PARALLEL_LANGUAGES="1")
-    build_with_cli(serial, KB_PARALLEL_LANGUAGES="0")
+    build_with_cli(parallel, KB_PARALLEL="1")
+    build_with_cli(serial, KB_PARALLEL="0")
     assert differing_files(serial, parallel) == ([], [], [])
     assert "/en/2023-11-12/" in (parallel / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def _page(url: str, content: str, toc: TableOfContents | None = None) -> SimpleNamespace:
+    """What Material's search index reads of a page."""
+    if toc is None:
+        toc = TableOfContents([AnchorLink("长度外推", "a", 1), AnchorLink("第二节", "b", 2)])
+    return SimpleNamespace(
+        url=url, title="标题", meta={"tags": ["长度外推"]}, toc=toc, content=content
+    )
+
+
+_CHINESE = '<h1 id="a">长度外推</h1><p>研究员认为长度外推很重要，RAG 也是。</p>'
+_PAGES = {
+    "zh": [_page("a/", _CHINESE + '<h2 id="b">第二节</h2><p>检索增强生成的外推。</p>')],
+    # Not translated yet: the Chinese again, under English headings.
+    "en": [_page("en/a/", _CHINESE + '<h2 id="b">Second</h2><p>Retrieval, 外推。</p>')],
+}
+
+
+def _index_in_child(pages: dict[str, list], words: list[str]) -> dict[str, list[dict]]:
+    fork = multiprocessing.get_context("fork")
+    ours, theirs = {}, {}
+    for language in pages:
+        ours[language], theirs[language] = fork.Pipe()
+    process = fork.Process(target=indexer._serve, args=(theirs, "zh"), daemon=True)
+    process.start()
+    for channel in theirs.values():
+        channel.close()
+    indexes = {language: indexer.RemoteSearchIndex(ours[language]) for language in pages}
+    indexes["zh"].add_words(words)
+    for language, shown in pages.items():
+        for page in shown:
+            indexes[language].add_entry_from_context(page)
+    entries = {language: index.entries for language, index in indexes.items()}
+    process.join(30)
+    return entries
+
+
+def test_the_indexing_process_makes_the_entries_material_makes():
+    import jieba
+
+    remote = _index_in_child(_PAGES, ["长度外推"])
+    jieba.add_word("长度外推")
+    for language, pages in _PAGES.items():
+        local = SearchIndex()
+        for page in pages:
+            local.add_entry_from_context(page)
+        assert remote[language] == local.entries
+    assert "长度外推" in remote["en"][0]["text"].split("\u200b")
+
+
+def test_a_page_the_indexing_process_cannot_index_fails_the_build_with_the_reason():
+    page = _page("a/", "<h2 id='x'>x</h2>")
+    page.toc = None  # Material's indexer looks the heading up in it
+    with pytest.raises(PluginError, match="TypeError"):
+        _index_in_child({"zh": [page]}, [])
+
+
+def test_an_indexing_process_gone_fails_the_build_instead_of_waiting():
+    ours, theirs = multiprocessing.get_context("fork").Pipe()
+    theirs.close()
+    index = indexer.RemoteSearchIndex(ours)
+    index.add_entry_from_context(_page("a/", "<p>一页</p>"))
+    with pytest.raises(PluginError, match="stopped"):
+        index.entries  # noqa: B018 (reading the entries is what waits)
 
 
 @pytest.mark.build
@@ -176,7 +248,7 @@ def test_languages_built_in_parallel_make_the_site_built_one_after_another(tmp_p
 def test_a_problem_in_the_english_build_reaches_the_log_and_fails_strict(
     tmp_path, monkeypatch, parallel
 ):
-    monkeypatch.setenv("KB_PARALLEL_LANGUAGES", parallel)
+    monkeypatch.setenv("KB_PARALLEL", parallel)
     docs = make_project(tmp_path)
     extra = docs / "assets" / "broken.en.md"
     extra.write_text("# Broken\n\n[a page that is not there](nowhere.md)\n", encoding="utf-8")

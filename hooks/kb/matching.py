@@ -8,7 +8,8 @@ case-sensitive (acronyms) or not, one by one.
 
 One regex of every form would try each alternative at every character of
 the text; forms are grouped by their first character instead, and only the
-positions holding one of those characters are tried.
+positions holding one of those characters are tried (a Latin one only where
+a word starts).
 """
 
 from __future__ import annotations
@@ -46,12 +47,7 @@ class FormMatcher(Generic[T]):
             initial: re.compile("|".join(alternatives))
             for initial, alternatives in by_initial.items()
         }
-        initials = {c for initial in by_initial for c in (initial, initial.upper())}
-        self._initial = (
-            re.compile("[" + "".join(re.escape(c) for c in sorted(initials)) + "]")
-            if initials
-            else None
-        )
+        self._initial = _initials_pattern(by_initial)
 
     def find(self, text: str) -> list[Found[T]]:
         """Every form in ``text``, leftmost first, not overlapping."""
@@ -74,6 +70,21 @@ class FormMatcher(Generic[T]):
                 found.append(Found(value, start, match.end()))
             position = match.end()
         return found
+
+
+def _initials_pattern(initials: Iterable[str]) -> re.Pattern[str] | None:
+    """Where a form may start: a Latin initial only where a word starts,
+    as every form that begins with one requires (:func:`_alternative`);
+    in English text that spares a try at most letters."""
+    cased = {c for initial in initials for c in (initial, initial.upper())}
+    latin = sorted(c for c in cased if _LATIN_EDGE.match(c))
+    other = sorted(c for c in cased if not _LATIN_EDGE.match(c))
+    branches = []
+    if latin:
+        branches.append(r"(?<![A-Za-z0-9])[" + "".join(latin) + "]")
+    if other:
+        branches.append("[" + "".join(re.escape(c) for c in other) + "]")
+    return re.compile("|".join(branches)) if branches else None
 
 
 def _alternative(form: str, case_sensitive: bool) -> str:
