@@ -20,14 +20,13 @@ import functools
 import marshal
 import multiprocessing
 import os
-import pickle
 import queue
 import threading
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, BinaryIO, cast
+from multiprocessing.connection import Connection
+from typing import Any, BinaryIO
 
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +36,6 @@ from mkdocs.structure.toc import TableOfContents
 
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
 _META_READ = ("search", "title", "tags")
-_LAST_PAGE = pickle.dumps(None)
 
 
 @dataclass(frozen=True)
@@ -113,16 +111,14 @@ def stop() -> None:
 class RemoteSearchIndex(SearchIndex):
     """Material's index, whose pages are indexed by the child process.
 
-    Pages are sent from a thread: the child is loading jieba's dictionary
-    while the first pages render, and a full pipe would stop the build.
-    The entries are fetched when first read (by the search plugin's
-    ``on_post_build``, or mkdocs-static-i18n's): every page has been sent then.
+    Each page is sent as it renders. The entries are fetched when first read
+    (by the search plugin's ``on_post_build``, or mkdocs-static-i18n's):
+    every page has been sent then.
     """
 
     def __init__(self, channel: Connection, **config: Any) -> None:
         self._channel = channel
-        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._sender: threading.Thread | None = None
+        self._sent = False
         self._received: list[dict[str, Any]] = []
         super().__init__(**config)
 
@@ -131,28 +127,19 @@ class RemoteSearchIndex(SearchIndex):
         self._channel.send(words)
 
     def add_entry_from_context(self, page: Page) -> None:
-        if self._sender is None:
-            self._sender = threading.Thread(target=self._send, name="search-index-sender")
-            self._sender.start()
-        self._outbox.put(pickle.dumps(PageToIndex.of(page), protocol=pickle.HIGHEST_PROTOCOL))
-
-    def _send(self) -> None:
-        try:
-            while (message := self._outbox.get()) is not None:
-                self._channel.send_bytes(message)
-        except OSError:
-            pass  # the child has stopped; reading the entries says why
+        # If the child has stopped, reading the entries says why.
+        with contextlib.suppress(OSError):
+            self._channel.send(PageToIndex.of(page))
+        self._sent = True
 
     @property
     def entries(self) -> list[dict[str, Any]]:
-        if self._sender is not None:
-            self._outbox.put(_LAST_PAGE)
-            self._outbox.put(None)
-            self._sender.join()
-            self._sender = None
+        if self._sent:
+            self._sent = False
             try:
+                self._channel.send(None)
                 reply = self._channel.recv()
-            except EOFError:
+            except (EOFError, OSError):
                 reply = "the search indexing process stopped without a word"
             if isinstance(reply, str):
                 raise PluginError(f"hooks/indexer.py: {reply}")
@@ -203,7 +190,12 @@ def load_jieba() -> Any:
 
 
 def _serve(channels: dict[str, Connection], default: str) -> None:
-    """In the child: load jieba, then index each language's pages as they come."""
+    """In the child: load jieba, then index each language's pages as they come.
+
+    Each channel is read by a thread of its own into one inbox, so that no
+    build waits on a full pipe while a long page (the glossary, the paper
+    index) is being indexed.
+    """
     from material.plugins.search import plugin
 
     jieba = load_jieba()
@@ -211,19 +203,34 @@ def _serve(channels: dict[str, Connection], default: str) -> None:
     try:
         for word in channels[default].recv():
             jieba.add_word(word)
+        inbox: queue.SimpleQueue[tuple[Connection, Any]] = queue.SimpleQueue()
+        for channel in channels.values():
+            threading.Thread(target=_receive, args=(channel, inbox), daemon=True).start()
         indexes = {channel: SearchIndex() for channel in channels.values()}
         while indexes:
-            for ready in wait(list(indexes)):
-                channel = cast(Connection, ready)
-                page = channel.recv()
-                if page is None:
-                    channel.send(indexes.pop(channel).entries)
-                else:
-                    indexes[channel].add_entry_from_context(page)
+            channel, page = inbox.get()
+            if page is _GONE:
+                return  # the build stopped; nobody is waiting for an index
+            if page is None:
+                channel.send(indexes.pop(channel).entries)
+            else:
+                indexes[channel].add_entry_from_context(page)
     except EOFError:
-        pass  # the build stopped; nobody is waiting for an index
+        pass  # the build stopped before sending the words
     except Exception:
         failure = traceback.format_exc()
         for channel in channels.values():
             with contextlib.suppress(OSError):
                 channel.send(failure)
+
+
+_GONE = object()
+
+
+def _receive(channel: Connection, inbox: queue.SimpleQueue[tuple[Connection, Any]]) -> None:
+    try:
+        while (page := channel.recv()) is not None:
+            inbox.put((channel, page))
+        inbox.put((channel, None))
+    except (EOFError, OSError):
+        inbox.put((channel, _GONE))

@@ -5,9 +5,9 @@ mkdocs-static-i18n builds the default language, then, from its
 another: two languages took twice as long as one. Here, as soon as the
 default language's build has cleaned the site folder, each other language's
 build is forked off. The child shares what the parent has already done (the
-notes read and checked, the search indexing process started) and builds its language
-into the same site folder; where i18n would build that language, the parent
-waits for the child and replays its log. The pages every language writes to
+notes read and checked, the search indexing process started) and builds
+its language into the same site folder; where i18n would build that
+language, the parent waits for the child and replays its log. The pages every language writes to
 the site root (404 page, sitemap, search index) are put right afterwards, in
 the default language's ``on_post_build`` (``languages.py``, ``search.py``).
 
