@@ -73,7 +73,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     cited = []
     for digest in archive.digests:
         shown = archive.translation(digest, build.languages.current) or digest
-        for citation in papers.citations(shown, matcher):
+        found = (
+            sources.citations[digest.id] if shown is digest else papers.citations(shown, matcher)
+        )
+        for citation in found:
             topic = shown.topic(citation.topic)
             cited.append(paperpage.Cited(citation, shown, topic.title if topic else ""))
     context = glue.render_context(config, build)

@@ -17,6 +17,7 @@ is missing (Windows), on one CPU, or with ``KB_PARALLEL=0``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 from dataclasses import dataclass
@@ -73,7 +74,13 @@ _children: dict[str, _Child] = {}
 @event_priority(200)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     langs = glue.languages(config)
-    if not langs.is_default or not glue.parallel_enabled():
+    if not langs.is_default:
+        return files
+    # What exists now (the notes read, the config, every module) lives until
+    # the build ends: the garbage collector need not walk it again and again,
+    # and forked children keep sharing its memory (CPython's advice for fork).
+    gc.freeze()
+    if not glue.parallel_enabled():
         return files
     stop_children()
     context = multiprocessing.get_context("fork")
@@ -110,8 +117,16 @@ mkdocs_static_i18n.plugin.kb_serial_build = _serial_build
 mkdocs_static_i18n.plugin.build = _await_or_build
 
 
+# Last of all on_post_build: the build, every language included, is over.
+@event_priority(-1000)
+def on_post_build(config: MkDocsConfig) -> None:
+    if glue.languages(config).is_default:
+        gc.unfreeze()  # under mkdocs serve, this build's objects may go now
+
+
 def on_build_error(error: Exception) -> None:
     stop_children()
+    gc.unfreeze()
 
 
 def stop_children() -> None:

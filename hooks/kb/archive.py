@@ -8,12 +8,19 @@ from pathlib import Path
 from . import glossary, related
 from . import messages as messages_module
 from .glossary import Term, term_matcher
-from .matching import FormMatcher
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity
 from .pairing import align
-from .papers import Paper, Reference, citations, paper_matcher, parse_papers, parse_references
+from .papers import (
+    Citation,
+    Paper,
+    Reference,
+    citations,
+    paper_matcher,
+    parse_papers,
+    parse_references,
+)
 from .parse import date_of, parse_digest
 from .source import decode
 
@@ -32,6 +39,7 @@ class Sources:
     references: tuple[Reference, ...]
     profiles: dict[related.TopicKey, related.Profile]
     relations: dict[related.TopicKey, tuple[related.Relation, ...]]
+    citations: dict[str, tuple[Citation, ...]]  # of each digest, by id (not translations)
     problems: tuple[Problem, ...]
 
     @property
@@ -74,6 +82,7 @@ def load(
 
     digests: list[Digest] = []
     translations: dict[str, dict[str, Digest]] = {}
+    cited: dict[str, tuple[Citation, ...]] = {}
     for path in sorted(notes_dir.glob("*.md")) if notes_dir.is_dir() else ():
         if path.name.startswith("_"):
             continue
@@ -120,13 +129,14 @@ def load(
         )
         problems += found
         if language is None:
-            problems += unknown_papers(digest, matcher, known_papers, text.split("\n"))
+            cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
+            problems += unknown_papers(digest, cited[digest.id], known_papers)
         if language is None:
             digests.append(digest)
         else:
             translations.setdefault(language, {})[digest.id] = digest
 
-    digests, profiles, found = _suggest_tags(digests, terms, matcher, tags, source_language)
+    digests, profiles, found = _suggest_tags(digests, terms, cited, tags, source_language)
     problems += found
     sources = {digest.id: digest for digest in digests}
     for by_id in translations.values():
@@ -172,6 +182,7 @@ def load(
         references,
         profiles,
         related.related(profiles),
+        cited,
         tuple(problems),
     )
 
@@ -179,7 +190,7 @@ def load(
 def _suggest_tags(
     digests: list[Digest],
     terms: tuple[Term, ...],
-    papers: FormMatcher[Paper],
+    cited: dict[str, tuple[Citation, ...]],
     tags: dict[str, Tag],
     language: str,
 ) -> tuple[list[Digest], dict[related.TopicKey, related.Profile], list[Problem]]:
@@ -189,7 +200,7 @@ def _suggest_tags(
     related-topic ranking reuses them instead of matching every text again.
     """
     finder = term_matcher(terms, language, language)
-    profiles = related.profiles(Archive(tuple(digests)), finder, papers)
+    profiles = related.profiles(Archive(tuple(digests)), finder, cited)
     by_paper = related.tags_of_papers(profiles)
     glossary_by_id = {term.id: term for term in terms}
     problems = []
@@ -223,7 +234,7 @@ def _suggest_tags(
 
 
 def unknown_papers(
-    digest: Digest, matcher, known: tuple[Paper, ...], lines: list[str]
+    digest: Digest, cited: tuple[Citation, ...], known: tuple[Paper, ...]
 ) -> list[Problem]:
     """A warning (an error under ``--strict``) for every arXiv paper without metadata."""
     ids = {paper.id for paper in known}
@@ -237,7 +248,7 @@ def unknown_papers(
             f"arXiv paper {citation.key} is cited but has no metadata in data/papers.yml",
             f"run: python -m kb.arxiv fetch {citation.key}",
         )
-        for citation in citations(digest, matcher, lines)
+        for citation in cited
         if citation.is_paper and citation.key not in ids
     ]
 

@@ -10,6 +10,7 @@ top-level paragraphs only.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ DEFAULT_SLUG_LENGTH = 48
 SECTION_ANCHOR_LENGTH = 40
 
 
+# One parser for every note: building one takes as long as parsing a digest.
+@functools.cache
 def _parser() -> MarkdownIt:
     # Blocks and their line ranges are all the model needs; an inline
     # token's raw content is set by the block parser. Parsing every line's

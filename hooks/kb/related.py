@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from .glossary import Term
 from .matching import FormMatcher
-from .model import Archive, Digest, Section, Thread, Topic, Turn, walk
-from .papers import Paper, citations, sections
+from .model import Archive, Section, Thread, Topic, Turn, walk
+from .papers import Citation, sections
 
 # Weights of one shared feature, before its rarity is counted.
 PAPER_WEIGHT, TERM_WEIGHT, TAG_WEIGHT = 3.0, 2.0, 1.0
@@ -80,20 +80,19 @@ def topic_text(topic: Topic) -> Iterable[str]:
                     yield from chunk.lines
 
 
-def profile(
-    digest: Digest, topic: Topic, terms: FormMatcher[Term], papers: FormMatcher[Paper]
-) -> Profile:
+def profile(topic: Topic, terms: FormMatcher[Term], cited: Iterable[Citation]) -> Profile:
+    """``topic``'s tags, the terms it mentions and the papers among ``cited``."""
     found_terms = {found.value.id for line in topic_text(topic) for found in terms.find(line)}
-    one_topic = Digest(digest.date, digest.language, digest.path, (), (topic,))
-    cited = {c.key for c in citations(one_topic, papers) if c.is_paper}
-    return Profile(frozenset(topic.tags), frozenset(found_terms), frozenset(cited))
+    papers = {c.key for c in cited if c.is_paper and c.topic == topic.slug}
+    return Profile(frozenset(topic.tags), frozenset(found_terms), frozenset(papers))
 
 
 def profiles(
-    archive: Archive, terms: FormMatcher[Term], papers: FormMatcher[Paper]
+    archive: Archive, terms: FormMatcher[Term], cited: dict[str, tuple[Citation, ...]]
 ) -> dict[TopicKey, Profile]:
+    """Every topic's profile; ``cited`` holds each digest's citations, by digest id."""
     return {
-        TopicKey(digest.id, topic.slug): profile(digest, topic, terms, papers)
+        TopicKey(digest.id, topic.slug): profile(topic, terms, cited.get(digest.id, ()))
         for digest in archive.digests
         for topic in digest.topics
     }
