@@ -7,7 +7,8 @@ the process that renders the pages. Here one child process, forked when the
 build starts, loads the dictionary and indexes the pages of every language
 while the builds render them: each language's build sends its pages over its
 own pipe and gets back the entries Material's own ``SearchIndex`` made of
-them, so the index is the one Material would have written.
+them, so the index is the one Material would have written (its word breaks
+compacted, :class:`CompactSearchIndex`, as they are without the child).
 
 Without ``fork``, on one CPU or with ``KB_PARALLEL=0`` (``glue.parallel_enabled``),
 the search plugin indexes in the build's process, as it does by default.
@@ -33,6 +34,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+
+from kb import searchindex
 
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
 _META_READ = ("search", "title", "tags")
@@ -87,11 +90,12 @@ def start(config: MkDocsConfig, languages: Iterable[str], default: str) -> None:
     _server = _Server(config.plugins["i18n"], process, ours, os.getpid())
 
 
-def index_for(config: MkDocsConfig, language: str) -> RemoteSearchIndex | None:
-    """The index ``language``'s pages go to, if this build started the process."""
-    if _server is None or _server.owner is not config.plugins["i18n"]:
-        return None
+def index_for(config: MkDocsConfig, language: str) -> SearchIndex:
+    """The index of ``language``'s pages: made by the child, if this build
+    started one, else here."""
     search = config.plugins["material/search"]
+    if _server is None or _server.owner is not config.plugins["i18n"]:
+        return CompactSearchIndex(**search.config)
     return RemoteSearchIndex(_server.channels[language], **search.config)
 
 
@@ -106,6 +110,16 @@ def stop() -> None:
     for channel in _server.channels.values():
         channel.close()
     _server = None
+
+
+class CompactSearchIndex(SearchIndex):
+    """Material's index, its entries' word breaks compacted as they are made
+    (``kb.searchindex.compact_word_breaks``)."""
+
+    def add_entry_from_context(self, page: Page | PageToIndex) -> None:
+        made = len(self.entries)
+        super().add_entry_from_context(page)
+        self.entries[made:] = [searchindex.compact_entry(entry) for entry in self.entries[made:]]
 
 
 class RemoteSearchIndex(SearchIndex):
@@ -206,7 +220,7 @@ def _serve(channels: dict[str, Connection], default: str) -> None:
         inbox: queue.SimpleQueue[tuple[Connection, Any]] = queue.SimpleQueue()
         for channel in channels.values():
             threading.Thread(target=_receive, args=(channel, inbox), daemon=True).start()
-        indexes = {channel: SearchIndex() for channel in channels.values()}
+        indexes = {channel: CompactSearchIndex() for channel in channels.values()}
         while indexes:
             channel, page = inbox.get()
             if page is _GONE:

@@ -93,7 +93,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     build = glue.current()
     archive = build.sources.archive
-    digest = next(d for d in archive.digests if d.id == here.digest)
+    digest = archive.digest(here.digest)
     language = build.languages.current
     names = {term.id: term.names[language] for term in build.sources.glossary}
     lines = render.render_connections(

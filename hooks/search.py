@@ -9,11 +9,12 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 import glue
 import indexer
-from kb import searchindex
+from kb import paperpage, render, searchindex
 
 INDEX = Path("search") / "search_index.json"
 WORKERS = Path("assets") / "javascripts" / "workers"
@@ -34,9 +35,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     langs = glue.languages(config)
     if not config.plugins["i18n"].building and glue.parallel_enabled():
         indexer.start(config, langs.built, langs.default)
-    index = indexer.index_for(config, langs.current)
-    if index is not None:
-        config.plugins["material/search"].search_index = index
+    config.plugins["material/search"].search_index = indexer.index_for(config, langs.current)
     return config
 
 
@@ -57,6 +56,23 @@ def on_pre_build(config: MkDocsConfig) -> None:
     jieba = indexer.load_jieba()
     for word in words:
         jieba.add_word(word)
+
+
+# After glossary.py and papers.py have added their pages (-110).
+@event_priority(-120)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """The longest pages first, the glossary and the paper index.
+
+    Pages are indexed in the order they are built; built last, these two
+    kept the indexing process busy after the last page was done, and the
+    build waiting for it.
+    """
+    longest = {render.glossary_path(), paperpage.PAGE}
+    for file in list(files):
+        if file.src_uri not in longest:
+            files.remove(file)
+            files.append(file)
+    return files
 
 
 def on_build_error(error: Exception) -> None:
@@ -96,7 +112,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         index = searchindex.prefixed_language_index(merged, f"{langs.current}/", langs.current)
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(searchindex.dumps(searchindex.compact(index)), encoding="utf-8")
+    target.write_text(searchindex.dumps(index), encoding="utf-8")
     if langs.is_default:
         _patch_worker(site)
         indexer.stop()

@@ -13,6 +13,7 @@ import json
 import math
 import multiprocessing
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 import indexer
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
-from kb import csp, searchindex, sitemap, yamlfile
+from kb import csp, render, searchindex, sitemap, yamlfile
 from kb.matching import FormMatcher
 from kb.related import PAPER_WEIGHT, TAG_WEIGHT, TERM_WEIGHT, Profile, TopicKey, related
 
@@ -79,6 +80,17 @@ def test_the_matcher_finds_what_one_alternation_of_all_forms_finds(forms, pieces
     text = "".join(pieces)
     found = [(f.value, f.start, f.end) for f in FormMatcher(forms).find(text)]
     assert found == _one_regex_find(forms, text)
+
+
+_segments = st.sampled_from(["a", "b", "2023-11-12", "wider-not-deeper", "index.md", "x.md"])
+_docs_paths = st.lists(_segments, min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(source=_docs_paths, target=_docs_paths)
+def test_links_between_pages_are_what_relpath_makes(source, target):
+    expected = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    assert render.relative(source, target) == expected
 
 
 def _brute_force_related(profiles: dict[TopicKey, Profile]) -> dict[TopicKey, list[TopicKey]]:
@@ -214,7 +226,7 @@ def _index_in_child(pages: dict[str, list], words: list[str]) -> dict[str, list[
     return entries
 
 
-def test_the_indexing_process_makes_the_entries_material_makes():
+def test_the_indexing_process_makes_the_entries_material_makes_compacted():
     import jieba
 
     remote = _index_in_child(_PAGES, ["长度外推"])
@@ -223,8 +235,8 @@ def test_the_indexing_process_makes_the_entries_material_makes():
         local = SearchIndex()
         for page in pages:
             local.add_entry_from_context(page)
-        assert remote[language] == local.entries
-    assert "长度外推" in remote["en"][0]["text"].split("\u200b")
+        assert remote[language] == [searchindex.compact_entry(entry) for entry in local.entries]
+    assert "长度外推" in remote["en"][0]["text"].split()
 
 
 def test_a_page_the_indexing_process_cannot_index_fails_the_build_with_the_reason():

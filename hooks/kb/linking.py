@@ -59,14 +59,18 @@ class TextLinker(Treeprocessor):
 
     def _walk(self, element: Element) -> None:
         self._splice(element, "text", element, 0)
-        for child in list(element):
+        index = 0
+        while index < len(element):
+            child = element[index]
+            index += 1
             if child.tag in HEADINGS:
                 self.heading(child)
             elif id(child) in self._inserted:
                 continue  # a link made here: its tail is text already searched
             elif not _skipped(child):
                 self._walk(child)
-            self._splice(child, "tail", element, list(element).index(child) + 1)
+            # Links made of the tail go right after the child, and are skipped.
+            self._splice(child, "tail", element, index)
 
     def _splice(self, holder: Element, attribute: str, parent: Element, index: int) -> None:
         text = getattr(holder, attribute)

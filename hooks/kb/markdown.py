@@ -36,6 +36,8 @@ def is_safe_url(url: str) -> bool:
     characters in a scheme (``java&#x09;script:``) and read schemes
     case-insensitively, so all three are undone before the check.
     """
+    if ":" not in url and "&" not in url:
+        return True  # no scheme, not even one spelt with a character reference
     cleaned = url
     while (unescaped := html.unescape(cleaned)) != cleaned:
         cleaned = unescaped

@@ -7,6 +7,7 @@ renderers read it, and tests compare it.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -170,6 +171,14 @@ class Archive:
         if language == digest.language:
             return digest
         return self.translations.get(language, {}).get(digest.id)
+
+    def digest(self, digest_id: str) -> Digest:
+        """The digest with this id (its date, ``2023-11-12``)."""
+        return self._by_id[digest_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Digest]:
+        return {digest.id: digest for digest in self.digests}
 
     @property
     def latest(self) -> Digest | None:

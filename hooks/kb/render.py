@@ -67,8 +67,19 @@ def topic_path(digest: Digest, topic: Topic) -> str:
 
 
 def relative(source: str, target: str) -> str:
-    """The link from page ``source`` to page ``target``, both docs-relative."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    """The link from page ``source`` to page ``target``, both docs-relative.
+
+    What ``posixpath.relpath`` gives for such paths, without the absolute
+    paths it builds first: topic pages link to many others.
+    """
+    start = [part for part in source.split("/")[:-1] if part]
+    path = [part for part in target.split("/") if part]
+    common = 0
+    for here, there in zip(start, path, strict=False):
+        if here != there:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
 
 
 @dataclass(frozen=True)
@@ -405,12 +416,11 @@ def render_connections(
     """The "related topics" and "mentioned in" sections that end a topic page."""
     messages = context.messages
     path = topic_path(digest, topic)
-    by_id = {d.id: d for d in archive.digests}
     lines: list[str] = []
     if relations:
         lines += [f"## {messages('related.title')} {{ #related }}", ""]
         for relation in relations:
-            other_digest = by_id[relation.topic.digest]
+            other_digest = archive.digest(relation.topic.digest)
             other = other_digest.topic(relation.topic.slug)
             title = _shown_title(archive, other_digest, other, context.language)
             shared = [
@@ -437,7 +447,7 @@ def render_connections(
             if key in seen:
                 continue
             seen.add(key)
-            source_digest = by_id[mention.source.digest]
+            source_digest = archive.digest(mention.source.digest)
             source = source_digest.topic(mention.source.slug)
             title = _shown_title(archive, source_digest, source, context.language)
             target = relative(path, topic_path(source_digest, source))

@@ -54,17 +54,13 @@ def compact_word_breaks(text: str) -> str:
     return text.replace("\u200b", " ")
 
 
-def compact(index: dict[str, Any]) -> dict[str, Any]:
-    """The index with every entry's word breaks compacted."""
-    docs = [
-        {
-            **doc,
-            "title": compact_word_breaks(doc["title"]),
-            "text": compact_word_breaks(doc["text"]),
-        }
-        for doc in index["docs"]
-    ]
-    return {**index, "docs": docs}
+def compact_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A search index entry with its word breaks compacted."""
+    return {
+        **entry,
+        "title": compact_word_breaks(entry["title"]),
+        "text": compact_word_breaks(entry["text"]),
+    }
 
 
 def dumps(index: dict[str, Any]) -> str:
