@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -94,26 +95,18 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         return env
     messages = glue.current().sources.messages[glue.languages(config).current]
     page = glossary.page
-    content = page.content
-    for term_id in _placeholders(content):
-        places = _mentions.found.get(term_id, {})
-        content = content.replace(
-            f"<p>{render.DISCUSSED_IN}{term_id}</p>",
-            _discussed_in(list(places.values()), page, messages),
-        )
-    page.content = content
+    page.content = _PLACEHOLDER.sub(
+        lambda placeholder: _discussed_in(
+            list(_mentions.found.get(placeholder.group(1), {}).values()), page, messages
+        ),
+        page.content,
+    )
     return env
 
 
-def _placeholders(content: str) -> list[str]:
-    marker = f"<p>{render.DISCUSSED_IN}"
-    ids = []
-    start = content.find(marker)
-    while start >= 0:
-        end = content.find("</p>", start)
-        ids.append(content[start + len(marker) : end])
-        start = content.find(marker, end)
-    return ids
+# The paragraph render.render_glossary leaves for each term: one pass over the
+# page fills them all (the page grows with the archive).
+_PLACEHOLDER = re.compile(f"<p>{re.escape(render.DISCUSSED_IN)}([^<]*)</p>")
 
 
 def _discussed_in(places: list[tuple[Page, Section]], glossary: Page, messages) -> str:

@@ -21,6 +21,7 @@ class _Connections:
     """This build's relations and mentions, and the page being rendered."""
 
     names: related.TopicNames | None = None
+    term_names: dict[str, str] = field(default_factory=dict)  # glossary names, by term id
     relations: dict = field(default_factory=dict)
     backlinks: dict = field(default_factory=lambda: defaultdict(list))
     pages: dict[str, related.TopicKey] = field(default_factory=dict)
@@ -70,6 +71,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     connections = _Connections(
         names=names,
+        term_names={term.id: term.names[language] for term in sources.glossary},
         relations=sources.relations,
         pages={
             render.topic_path(digest, topic): related.TopicKey(digest.id, topic.slug)
@@ -94,15 +96,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     build = glue.current()
     archive = build.sources.archive
     digest = archive.digest(here.digest)
-    language = build.languages.current
-    names = {term.id: term.names[language] for term in build.sources.glossary}
     lines = render.render_connections(
         archive,
         digest,
         digest.topic(here.slug),
         _connections.relations.get(here, ()),
         _connections.backlinks.get(here, []),
-        names,
+        _connections.term_names,
         glue.render_context(config, build),
     )
     return markdown.rstrip("\n") + "\n\n" + "\n".join(lines) if lines else markdown

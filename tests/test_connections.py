@@ -110,6 +110,15 @@ def test_a_recurring_topic_surfaces_as_related(two_weeks):
     assert "../../2023-11-19/mo-xing-wai-tui/" in earlier
 
 
+def test_the_related_list_is_not_discussion_the_glossary_points_to(two_weeks):
+    later = two_weeks.page("2023-11-19/mo-xing-wai-tui")
+    related_section = later.split('id="related"', 1)[1].split("</article>", 1)[0]
+    assert "长度外推" in related_section and "kb-term" not in related_section
+    discussed = two_weeks.page("glossary").split('id="length-extrapolation"', 1)[1]
+    discussed = discussed.split("<h", 1)[0]
+    assert "mo-xing-wai-tui/" in discussed and "#related" not in discussed
+
+
 def test_mentions_link_and_targets_show_backlinks(two_weeks):
     later = two_weeks.page("2023-11-19/mo-xing-wai-tui")
     assert (

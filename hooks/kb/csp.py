@@ -54,13 +54,19 @@ def inline_scripts(html: str) -> list[str]:
         close = html.find("</script", tag_end)
         if tag_end < 0 or close < 0:
             break
-        tag = _ScriptTag()
-        tag.feed(html[start : tag_end + 1])
-        kind = (tag.attributes.get("type") or "text/javascript").lower()
-        if "src" not in tag.attributes and "json" not in kind:
+        if _runs_inline_code(html[start : tag_end + 1]):
             scripts.append(html[tag_end + 1 : close])
         start = html.find("<script", close)
     return scripts
+
+
+@functools.lru_cache(maxsize=256)
+def _runs_inline_code(start_tag: str) -> bool:
+    # Every page has the same few script tags; each is parsed once.
+    tag = _ScriptTag()
+    tag.feed(start_tag)
+    kind = (tag.attributes.get("type") or "text/javascript").lower()
+    return "src" not in tag.attributes and "json" not in kind
 
 
 @functools.lru_cache(maxsize=256)

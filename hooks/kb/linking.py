@@ -4,10 +4,11 @@ Python-Markdown tree processors, run after the table of contents is built
 (so headings are never touched and their ids are known) and after MkDocs
 has resolved the page's own ``.md`` links: the links made here are URLs
 already, so MkDocs does not look each of them up again. Nothing is
-linked inside headings, links, code, raw HTML shown as text, or discussion
-labels. The glossary linker links the
-first mention of a term per section and reports every mention with the
-section it is in, so the glossary can list where each term is discussed.
+linked inside headings, links, code, raw HTML shown as text, discussion
+labels, or the lists of related and mentioning topics that end a topic
+page. The glossary linker links the first mention of a term per section
+and reports every mention with the section it is in, so the glossary can
+list where each term is discussed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from .glossary import Term
 from .matching import FormMatcher
 from .papers import arxiv_id
+from .render import CONNECTION_ANCHORS
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
@@ -64,6 +66,10 @@ class TextLinker(Treeprocessor):
             child = element[index]
             index += 1
             if child.tag in HEADINGS:
+                if child.get("id") in CONNECTION_ANCHORS:
+                    # The lists of other topics that end a topic page: their
+                    # titles and shared terms are not this topic's discussion.
+                    return
                 self.heading(child)
             elif id(child) in self._inserted:
                 continue  # a link made here: its tail is text already searched

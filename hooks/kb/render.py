@@ -404,6 +404,11 @@ def render_timeline(archive: Archive, context: Context) -> str:
     return join_lines(lines)
 
 
+RELATED_ANCHOR, MENTIONED_ANCHOR = "related", "mentioned-in"
+# The sections render_connections ends a topic page with.
+CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR})
+
+
 def render_connections(
     archive: Archive,
     digest: Digest,
@@ -418,7 +423,7 @@ def render_connections(
     path = topic_path(digest, topic)
     lines: list[str] = []
     if relations:
-        lines += [f"## {messages('related.title')} {{ #related }}", ""]
+        lines += [f"## {messages('related.title')} {{ #{RELATED_ANCHOR} }}", ""]
         for relation in relations:
             other_digest = archive.digest(relation.topic.digest)
             other = other_digest.topic(relation.topic.slug)
@@ -440,7 +445,7 @@ def render_connections(
             )
         lines.append("")
     if backlinks:
-        lines += [f"## {messages('mentioned.title')} {{ #mentioned-in }}", ""]
+        lines += [f"## {messages('mentioned.title')} {{ #{MENTIONED_ANCHOR} }}", ""]
         seen = set()
         for mention in backlinks:
             key = (mention.source, mention.anchor)
