@@ -3,13 +3,15 @@
 mkdocs-static-i18n builds the default language, then, from its
 ``on_post_build``, the whole site again for each other language, one after
 another: two languages took twice as long as one. Here, as soon as the
-default language's build has cleaned the site folder, each other language's
-build is forked off. The child shares what the parent has already done (the
-notes read and checked, the search indexing process started) and builds
-its language into the same site folder; where i18n would build that
-language, the parent waits for the child and replays its log. The pages every language writes to
-the site root (404 page, sitemap, search index) are put right afterwards, in
-the default language's ``on_post_build`` (``languages.py``, ``search.py``).
+default language's build has read the notes, each other language's build is
+forked off; it writes nothing before the default build has cleaned the
+site folder. The child shares what the parent has already done (the notes
+read and checked, the search indexing process started) and builds its
+language into the same site folder; where i18n would build that language,
+the parent waits for the child and replays its log. The pages every
+language writes to the site root (404 page, sitemap, search index) are put
+right afterwards, in the default language's ``on_post_build``
+(``languages.py``, ``search.py``).
 
 Everything runs in one process, languages one after another, where ``fork``
 is missing (Windows), on one CPU, or with ``KB_PARALLEL=0``.
@@ -20,11 +22,13 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import multiprocessing.synchronize
 from dataclasses import dataclass
 from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
 
 import mkdocs_static_i18n.plugin
+from jinja2 import Environment
 from mkdocs import utils
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
@@ -68,22 +72,28 @@ class _Child:
 _children: dict[str, _Child] = {}
 
 
-# First of all on_files: the default language's build has just cleaned the
-# site folder (a child forked earlier would lose its pages to that), and
-# has read the notes in on_config, which the child shares.
-@event_priority(200)
-def on_files(files: Files, config: MkDocsConfig) -> Files:
+# The site folder is cleaned between on_pre_build and on_files; a child must
+# not write into it before. Set in the default language's on_files.
+_site_cleaned: multiprocessing.synchronize.Event | None = None
+
+
+# After every other on_config (-110 at the lowest): the notes have been read
+# and the search indexing process started, which the children share.
+@event_priority(-120)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site_cleaned
     langs = glue.languages(config)
     if not langs.is_default:
-        return files
+        return config
     # What exists now (the notes read, the config, every module) lives until
     # the build ends: the garbage collector need not walk it again and again,
     # and forked children keep sharing its memory (CPython's advice for fork).
     gc.freeze()
-    if not glue.parallel_enabled():
-        return files
     stop_children()
+    if not glue.parallel_enabled():
+        return config
     context = multiprocessing.get_context("fork")
+    _site_cleaned = context.Event()
     for language in langs.translations:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(
@@ -95,7 +105,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         process.start()
         sender.close()
         _children[language] = _Child(language, process, receiver)
+    return config
+
+
+# First of all on_files: the default language's build has just cleaned the site folder.
+@event_priority(200)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if glue.languages(config).is_default and _site_cleaned is not None:
+        _site_cleaned.set()
     return files
+
+
+# First of all on_env: a child has rendered its pages' Markdown and is about
+# to write its first file.
+@event_priority(200)
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    if not glue.languages(config).is_default and _site_cleaned is not None:
+        _site_cleaned.wait()
+    return env
 
 
 def _await_or_build(config: MkDocsConfig, dirty: bool = False, **options) -> None:
