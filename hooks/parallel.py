@@ -23,6 +23,7 @@ import gc
 import logging
 import multiprocessing
 import multiprocessing.synchronize
+import os
 from dataclasses import dataclass
 from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
@@ -75,13 +76,14 @@ _children: dict[str, _Child] = {}
 # The site folder is cleaned between on_pre_build and on_files; a child must
 # not write into it before. Set in the default language's on_files.
 _site_cleaned: multiprocessing.synchronize.Event | None = None
+_default_build = os.getpid()  # the process that forks the others
 
 
 # After every other on_config (-110 at the lowest): the notes have been read
 # and the search indexing process started, which the children share.
 @event_priority(-120)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site_cleaned
+    global _site_cleaned, _default_build
     langs = glue.languages(config)
     if not langs.is_default:
         return config
@@ -90,10 +92,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # and forked children keep sharing its memory (CPython's advice for fork).
     gc.freeze()
     stop_children()
+    _site_cleaned = None
     if not glue.parallel_enabled():
         return config
     context = multiprocessing.get_context("fork")
-    _site_cleaned = context.Event()
+    _site_cleaned, _default_build = context.Event(), os.getpid()
     for language in langs.translations:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(
@@ -121,7 +124,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 @event_priority(200)
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     if not glue.languages(config).is_default and _site_cleaned is not None:
-        _site_cleaned.wait()
+        while not _site_cleaned.wait(timeout=1):
+            if os.getppid() != _default_build:
+                raise Abort("the build that started this one has stopped")
     return env
 
 
