@@ -129,4 +129,7 @@ def _discussed_in(places: list[tuple[Page, Section]], glossary: Page, messages) 
         )
         link = f'<a href="{html.escape(url)}">{html.escape(page.title or "")}</a>'
         items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
-    return f'<div class="kb-discussed"><p><em>{label}</em></p><ul>{"".join(items)}</ul></div>'
+    return (
+        f'<div class="kb-discussed" {render.NOT_SEARCHED}><p><em>{label}</em></p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -117,6 +118,21 @@ def test_the_related_list_is_not_discussion_the_glossary_points_to(two_weeks):
     discussed = two_weeks.page("glossary").split('id="length-extrapolation"', 1)[1]
     discussed = discussed.split("<h", 1)[0]
     assert "mo-xing-wai-tui/" in discussed and "#related" not in discussed
+
+
+def test_lists_of_other_topics_are_left_out_of_search(two_weeks):
+    index = json.loads((two_weeks.site / "search" / "search_index.json").read_text("utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert "2023-11-19/mo-xing-wai-tui/" in locations
+    assert not [where for where in locations if where.endswith(("#related", "#mentioned-in"))]
+    glossary = "".join(
+        doc["title"] + doc["text"]
+        for doc in index["docs"]
+        if doc["location"].startswith("glossary/")
+    ).replace(" ", "")
+    # Listed under 长度外推's "discussed in", which search leaves out; the term stays.
+    assert "模型外推" in two_weeks.page("glossary") and "模型外推" not in glossary
+    assert "长度外推" in glossary
 
 
 def test_mentions_link_and_targets_show_backlinks(two_weeks):

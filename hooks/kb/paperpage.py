@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .model import Archive, Digest
 from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
+    NOT_SEARCHED,
     Context,
     escape,
     join_lines,
@@ -143,7 +144,11 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
         names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
         lines += [f"*{messages('papers.tags')}*: {names}", ""]
     if cited:
-        lines += [f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}", ""]
+        lines += [
+            f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}",
+            f"{{ {NOT_SEARCHED} }}",
+            "",
+        ]
     else:
         lines += [f"*{messages('papers.not_discussed')}*", ""]
     lines += [

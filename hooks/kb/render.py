@@ -405,6 +405,10 @@ def render_timeline(archive: Archive, context: Context) -> str:
 
 
 RELATED_ANCHOR, MENTIONED_ANCHOR = "related", "mentioned-in"
+# Material's search leaves out a section under a heading with this attribute,
+# and a block with it: lists of other pages' titles, where a search for those
+# titles should not land.
+NOT_SEARCHED = "data-search-exclude"
 # The sections render_connections ends a topic page with.
 CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR})
 
@@ -423,7 +427,7 @@ def render_connections(
     path = topic_path(digest, topic)
     lines: list[str] = []
     if relations:
-        lines += [f"## {messages('related.title')} {{ #{RELATED_ANCHOR} }}", ""]
+        lines += [f"## {messages('related.title')} {{ #{RELATED_ANCHOR} {NOT_SEARCHED} }}", ""]
         for relation in relations:
             other_digest = archive.digest(relation.topic.digest)
             other = other_digest.topic(relation.topic.slug)
@@ -445,7 +449,7 @@ def render_connections(
             )
         lines.append("")
     if backlinks:
-        lines += [f"## {messages('mentioned.title')} {{ #{MENTIONED_ANCHOR} }}", ""]
+        lines += [f"## {messages('mentioned.title')} {{ #{MENTIONED_ANCHOR} {NOT_SEARCHED} }}", ""]
         seen = set()
         for mention in backlinks:
             key = (mention.source, mention.anchor)
