@@ -116,6 +116,12 @@ class CompactSearchIndex(SearchIndex):
     """Material's index, its entries' word breaks compacted as they are made
     (``kb.searchindex.compact_word_breaks``)."""
 
+    def add_words(self, words: list[str]) -> None:
+        """Words for jieba's dictionary, which this process cuts with."""
+        jieba = load_jieba()
+        for word in words:
+            jieba.add_word(word)
+
     def add_entry_from_context(self, page: Page | PageToIndex) -> None:
         made = len(self.entries)
         super().add_entry_from_context(page)
@@ -137,7 +143,7 @@ class RemoteSearchIndex(SearchIndex):
         super().__init__(**config)
 
     def add_words(self, words: list[str]) -> None:
-        """Words for jieba's dictionary, before any page (only the default language's)."""
+        """Words for the child's jieba dictionary, before any page."""
         self._channel.send(words)
 
     def add_entry_from_context(self, page: Page) -> None:

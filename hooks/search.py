@@ -40,22 +40,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推."""
+    """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推.
+
+    Once, in the default language's build: a later language's is built by
+    the same process (or a child of it), or indexed by the same child.
+    """
     build = glue.current()
-    source = build.languages.default
-    words = [
-        word
-        for term in build.sources.glossary
-        for word in (term.names[source], *term.aliases.get(source, ()))
-    ]
-    index = config.plugins["material/search"].search_index
-    if isinstance(index, indexer.RemoteSearchIndex):
-        if build.languages.is_default:
-            index.add_words(words)
+    if not build.languages.is_default:
         return
-    jieba = indexer.load_jieba()
-    for word in words:
-        jieba.add_word(word)
+    source = build.languages.default
+    config.plugins["material/search"].search_index.add_words(
+        [
+            word
+            for term in build.sources.glossary
+            for word in (term.names[source], *term.aliases.get(source, ()))
+        ]
+    )
 
 
 # After glossary.py and papers.py have added their pages (-110).

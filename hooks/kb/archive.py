@@ -131,7 +131,6 @@ def load(
         if language is None:
             cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
             problems += unknown_papers(digest, cited[digest.id], known_papers)
-        if language is None:
             digests.append(digest)
         else:
             translations.setdefault(language, {})[digest.id] = digest
