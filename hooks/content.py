@@ -64,7 +64,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _dates, _newest
     _newest = glue.newest(build)
     _dates = {
-        path: build.updated.get(shown.path, shown.date)
+        path: build.updated.get(shown.path) or shown.date or _newest
         for digest in archive.digests
         for shown in [archive.translation(digest, language) or digest]
         for path in (

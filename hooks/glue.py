@@ -138,7 +138,7 @@ def begin(config: MkDocsConfig) -> Build:
 
 def newest(build: Build) -> datetime.date:
     """The date of the newest content: a digest's date, or a note's last change."""
-    dates = [digest.date for digest in build.sources.archive.digests]
+    dates = [digest.date for digest in build.sources.archive.digests if digest.date]
     dates += list(build.updated.values())
     return max(dates, default=datetime.date(1970, 1, 1))
 

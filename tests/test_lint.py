@@ -17,7 +17,7 @@ def test_bad_fixture_files_give_exactly_the_expected_located_messages(capsys):
     output = capsys.readouterr()
     expected = (FIXTURE / "expected.txt").read_text(encoding="utf-8")
     assert output.out == expected
-    assert output.err.strip() == "5 error(s), 8 warning(s)"
+    assert output.err.strip() == "5 error(s), 6 warning(s)"
     for line in expected.splitlines():
         path, row, col, code = line.split(":", 4)[:4]
         assert path.startswith(("docs/notes/", "data/")) and row.isdigit() and col.isdigit()

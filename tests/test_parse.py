@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kb.metadata import DigestMeta, TopicMeta, parse_sidecar
 from kb.model import Role, Section, Severity, Thread, Turn, walk
-from kb.parse import date_of, parse_digest
+from kb.parse import NoteName, heading_language, note_name, parse_digest
 from kb.slugs import is_slug
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +62,8 @@ def test_seed_discussion_structure():
     by_slug = {topic.slug: topic for topic in digest.topics}
     assert [t.anchor for t in by_slug["quick-questions"].threads] == [f"q{n}" for n in range(1, 8)]
     assert [t.anchor for t in by_slug["discussion"].threads] == ["d1", "d2", "d3", "d4"]
-    assert by_slug["knowledge-updates"].speakers == {1, 2, 3, 4}
-    assert by_slug["repetition-loops"].speakers == {1, 2, 3, 4, 5}
+    assert by_slug["knowledge-updates"].speakers == {"1", "2", "3", "4"}
+    assert by_slug["repetition-loops"].speakers == {"1", "2", "3", "4", "5"}
     assert [s.title for s in by_slug["paper-notes"].sections][1] == (
         "2.When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement"
     )
@@ -84,7 +84,8 @@ def test_fixture_variants():
         "guan-yu-llm-wai-tui",
     ]
     assert [(p.code, p.line) for p in problems] == [("KB105", 51)]
-    assert digest.preamble[0].lines == ("# 2024-01-07 周报（测试用）",)
+    assert (digest.title, digest.title_line) == ("2024-01-07 周报（测试用）", 1)
+    assert digest.preamble[0].lines == ("这是一段导言，出现在第一个话题之前。",)
 
     speakers = [node for node in digest.topics[0].body if isinstance(node, Turn)]
     assert [(t.label.number, t.line) for t in speakers] == [(1, 7), (2, 9), (3, 12), (4, 16)]
@@ -163,15 +164,42 @@ def test_sidecar_entry_without_heading_is_reported():
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("20231112.md", (datetime.date(2023, 11, 12), None)),
-        ("20231112.en.md", (datetime.date(2023, 11, 12), "en")),
-        ("20231345.md", (None, None)),
-        ("2023-11-12.md", (None, None)),
-        ("notes.md", (None, None)),
+        ("20231112.md", NoteName("2023-11-12", datetime.date(2023, 11, 12), None)),
+        ("20231112.en.md", NoteName("2023-11-12", datetime.date(2023, 11, 12), "en")),
+        ("compression.md", NoteName("compression", None, None)),
+        ("compression.zh.md", NoteName("compression", None, "zh")),
+        ("scaling-laws-2.md", NoteName("scaling-laws-2", None, None)),
+        ("20231345.md", None),
+        ("2023-11-12.md", None),
+        ("Notes.md", None),
+        ("my notes.md", None),
+        ("a--b.md", None),
     ],
 )
 def test_file_names(name, expected):
-    assert date_of(name) == expected
+    assert note_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("# Compression Theory\n\n## Arithmetic coding\n\n* 一种无损编码\n", "en"),
+        ("## Paper: DPO\n\nA1: 中文\n\n## Discussion：语言模型输出端\n\nA：x\n", "zh"),
+        ("# 2023.12.20\n\n## DPO vs RLHF\n\n## 讨论\n\nx\n", "zh"),
+        ("## 123\n\n内容\n", "zh"),
+    ],
+)
+def test_a_note_whose_headings_are_all_english_is_english(text, language):
+    assert heading_language(parse(text)[0], "zh") == language
+
+
+def test_a_title_and_preamble_stand_apart_from_the_topics():
+    text = "# Distill 方法目前的局限\n\n1. 第一点\n2. 第二点\n\n## 回放录像\n\nhttps://x.org/v\n"
+    digest, problems = parse(text)
+    assert problems == []
+    assert (digest.title, digest.title_line) == ("Distill 方法目前的局限", 1)
+    assert [chunk.lines for chunk in digest.preamble] == [("1. 第一点", "2. 第二点")]
+    assert [topic.title for topic in digest.topics] == ["回放录像"]
 
 
 def test_crlf_and_setext_headings():

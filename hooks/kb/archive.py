@@ -10,7 +10,7 @@ from . import messages as messages_module
 from .glossary import Term, term_matcher
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
-from .model import Archive, Digest, Problem, Severity
+from .model import Archive, Digest, Problem, Severity, chronological
 from .pairing import align
 from .papers import (
     Citation,
@@ -21,7 +21,7 @@ from .papers import (
     parse_papers,
     parse_references,
 )
-from .parse import date_of, parse_digest
+from .parse import heading_language, note_name, parse_digest
 from .source import decode
 
 SIDECAR_SUFFIX = ".yml"
@@ -86,8 +86,8 @@ def load(
     for path in sorted(notes_dir.glob("*.md")) if notes_dir.is_dir() else ():
         if path.name.startswith("_"):
             continue
-        date, language = date_of(path.name)
-        if date is None:
+        name = note_name(path.name)
+        if name is None:
             problems.append(
                 Problem(
                     Severity.ERROR,
@@ -95,11 +95,13 @@ def load(
                     shown(path),
                     1,
                     1,
-                    f"file name '{path.name}' is not a digest date",
-                    "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md",
+                    f"file name '{path.name}' is neither a digest date nor a note name",
+                    "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md; "
+                    "other notes lowercase words joined by '-', e.g. compression.md",
                 )
             )
             continue
+        language = name.language
         if language is not None and language not in languages:
             problems.append(
                 Problem(
@@ -118,17 +120,33 @@ def load(
             continue
         metadata = None
         if language is None:
-            metadata, found = _sidecar(path, shown, tags)
+            metadata, found = _sidecar(path, shown, tags, languages)
             problems += found
         digest, found = parse_digest(
             text,
             path=shown(path),
-            date=date,
+            date=name.date or (metadata.date if metadata else None),
             language=language or source_language,
             metadata=metadata,
+            name=name.id,
         )
         problems += found
         if language is None:
+            digest, found = _source_language(digest, metadata, source_language, languages)
+            problems += found
+            if digest.date is None:
+                problems.append(
+                    Problem(
+                        Severity.INFO,
+                        "KB119",
+                        digest.path,
+                        1,
+                        1,
+                        "this note has no date: it is listed as undated",
+                        f"write its date in {path.with_suffix(SIDECAR_SUFFIX).name}: "
+                        "'date: 2023-10-22'",
+                    )
+                )
             cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
             problems += unknown_papers(digest, cited[digest.id], known_papers)
             digests.append(digest)
@@ -141,6 +159,20 @@ def load(
     for by_id in translations.values():
         for digest_id, digest in list(by_id.items()):
             source = sources.get(digest_id)
+            if source is not None and source.language == digest.language:
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "KB117",
+                        digest.path,
+                        1,
+                        1,
+                        f"a translation into '{digest.language}', the language its source "
+                        f"{source.path} is written in",
+                        "name a translation after the language it translates into",
+                    )
+                )
+                continue
             if source is None:
                 problems.append(
                     Problem(
@@ -157,8 +189,8 @@ def load(
             by_id[digest_id], found = align(source, digest)
             problems += found
     for sidecar in sorted(notes_dir.glob(f"*{SIDECAR_SUFFIX}")) if notes_dir.is_dir() else ():
-        digest_date, _ = date_of(sidecar.with_suffix(".md").name)
-        if not sidecar.with_suffix(".md").exists() or digest_date is None:
+        note = sidecar.with_suffix(".md")
+        if not note.exists() or note_name(note.name) is None:
             problems.append(
                 Problem(
                     Severity.ERROR,
@@ -171,7 +203,7 @@ def load(
                 )
             )
 
-    archive = Archive(tuple(sorted(digests, key=lambda digest: digest.date)), translations)
+    archive = Archive(tuple(sorted(digests, key=chronological)), translations)
     return Sources(
         archive,
         tags,
@@ -235,11 +267,15 @@ def _suggest_tags(
 def unknown_papers(
     digest: Digest, cited: tuple[Citation, ...], known: tuple[Paper, ...]
 ) -> list[Problem]:
-    """A warning (an error under ``--strict``) for every arXiv paper without metadata."""
+    """A note for every arXiv paper without metadata, with the command that adds it.
+
+    Not a warning: the link is still published (to arXiv, with its id), and
+    a contributor must not have to research every cited paper first.
+    """
     ids = {paper.id for paper in known}
     return [
         Problem(
-            Severity.WARNING,
+            Severity.INFO,
             "KB501",
             digest.path,
             citation.line,
@@ -252,11 +288,50 @@ def unknown_papers(
     ]
 
 
-def _sidecar(note: Path, shown, tags: dict[str, Tag]) -> tuple[DigestMeta | None, list[Problem]]:
+def _source_language(
+    digest: Digest, metadata: DigestMeta | None, default: str, languages: tuple[str, ...]
+) -> tuple[Digest, list[Problem]]:
+    """The language a note is written in: its sidecar's, else its headings'."""
+    if metadata is not None and metadata.language is not None:
+        return replace(digest, language=metadata.language), []
+    found = heading_language(digest, default)
+    if found == default or found not in languages:
+        return digest, []
+    where = digest.title_line or (digest.topics[0].line if digest.topics else 1)
+    return replace(digest, language=found), [
+        Problem(
+            Severity.INFO,
+            "KB118",
+            digest.path,
+            where,
+            1,
+            f"no heading of this note has a Han character: it is published as written in "
+            f"'{found}', "
+            "and the other languages show it under a not-translated notice",
+            f"if that is wrong, write 'language: {default}' in the note's {SIDECAR_SUFFIX} file",
+        )
+    ]
+
+
+def _sidecar(
+    note: Path, shown, tags: dict[str, Tag], languages: tuple[str, ...]
+) -> tuple[DigestMeta | None, list[Problem]]:
     path = note.with_suffix(SIDECAR_SUFFIX)
     if not path.exists():
         return None, []
     metadata, problems = parse_sidecar(_read(path), shown(path))
+    if metadata.language is not None and metadata.language not in languages:
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                "KB202",
+                metadata.path,
+                1,
+                1,
+                f"'{metadata.language}' is not a language of this site ({', '.join(languages)})",
+            )
+        )
+        metadata = replace(metadata, language=None)
     for topic in metadata.topics:
         for tag in topic.tags:
             if tag not in tags:

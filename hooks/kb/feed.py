@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from xml.sax.saxutils import escape
 
 from .model import Archive
 from .render import Context, digest_path, digest_title, plain_text, topic_path
 
 ENTRIES = 50
+_EPOCH = datetime.date(1970, 1, 1)
 
 
 def page_url(site_url: str, prefix: str, source: str) -> str:
@@ -20,7 +22,10 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
     """The feed: topics of the newest digests first, dated by their digest."""
     messages = context.messages
     entries = []
+    newest = max((d.date for d in archive.digests if d.date is not None), default=None)
     for digest in reversed(archive.digests):
+        # An undated note is dated by its last change, else as the newest digest.
+        day = digest.date or context.updated.get(digest.path) or newest or _EPOCH
         shown = archive.translation(digest, context.language) or digest
         for topic in digest.topics:
             title = plain_text((shown.topic(topic.slug) or topic).title)
@@ -30,7 +35,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
                 f"    <title>{escape(title)}</title>\n"
                 f'    <link href="{escape(url)}"/>\n'
                 f"    <id>{escape(url)}</id>\n"
-                f"    <updated>{digest.date.isoformat()}T00:00:00Z</updated>\n"
+                f"    <updated>{day.isoformat()}T00:00:00Z</updated>\n"
                 f"    <summary>{escape(digest_title(digest, messages))}</summary>\n"
                 "  </entry>\n"
             )
@@ -39,7 +44,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
         if len(entries) == ENTRIES:
             break
     home = page_url(site_url, prefix, "index.md")
-    newest = archive.latest.date.isoformat() if archive.latest else "1970-01-01"
+    updated = (newest or _EPOCH).isoformat()
     latest = page_url(site_url, prefix, digest_path(archive.latest)) if archive.latest else home
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -49,7 +54,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
         f'  <link rel="self" href="{escape(home)}feed.xml"/>\n'
         f'  <link rel="related" href="{escape(latest)}"/>\n'
         f"  <id>{escape(home)}</id>\n"
-        f"  <updated>{newest}T00:00:00Z</updated>\n"
+        f"  <updated>{updated}T00:00:00Z</updated>\n"
         f"  <author><name>{escape(messages('site.title'))}</name></author>\n"
         + "".join(entries)
         + "</feed>\n"

@@ -2,7 +2,9 @@
 
 Real digests write the same label many ways: ``研究员1：``, ``研究员1:``,
 ``研究员 1`` alone on its line, ``研究员一：``, ``Q：``/``Q:``/``Q4：``,
-``D(Discussion)：``, ``F(Follow)：``, ``F1：``. English translations use
+``D(Discussion)：``, ``F(Follow)：``, ``F1：``, ``F3(Following3)：``; speakers
+named by a letter (``研究员A：``) or with full-width digits (``研究员２：``), and
+a question that goes on (``Q1-continue:``). English translations use
 ``Researcher 1:``. This module turns the first line of a paragraph into a
 :class:`Label` and the text after it.
 """
@@ -28,13 +30,18 @@ _CHINESE_DIGITS = {
     "九": 9,
 }
 
+# \d matches full-width digits too (研究员２), and int() reads them.
 _NUMBER = r"(?P<number>\d+|[零〇一二两三四五六七八九十百]+)"
+_LETTER_NAME = r"(?P<letter>[A-Z])(?![A-Za-z])"
 _COLON = r"[：:]"
 
-_SPEAKER = re.compile(rf"^(?:研究员|Researcher)\s*{_NUMBER}\s*(?:{_COLON}\s*|$)")
+_SPEAKER = re.compile(
+    rf"^(?:研究员|Researcher)\s*(?:{_NUMBER}|{_LETTER_NAME})\s*(?:{_COLON}\s*|$)"
+)
 _LETTER = re.compile(
     r"^(?P<letter>[QADF])(?P<number>\d*)\s*"
-    r"(?:[(（]\s*(?P<word>Question|Answer|Discussion|Follow(?:[- ]?up)?)\s*[)）])?\s*"
+    r"(?:[(（]\s*(?P<word>Question|Answer|Discussion|Follow(?:ing|[- ]?up)?)\s*\d*\s*[)）])?"
+    r"(?P<continued>\s*-\s*continued?)?\s*"
     rf"(?:{_COLON}\s*|$)",
     re.IGNORECASE,
 )
@@ -74,6 +81,8 @@ def split_label(line: str) -> tuple[Label, str] | None:
     stripped = line.strip()
     speaker = _SPEAKER.match(stripped)
     if speaker:
+        if speaker["letter"]:
+            return Label(Role.SPEAKER, name=speaker["letter"]), stripped[speaker.end() :]
         return Label(Role.SPEAKER, chinese_number(speaker["number"])), stripped[speaker.end() :]
     letter = _LETTER.match(stripped)
     if letter and letter["letter"].isupper():
@@ -82,5 +91,8 @@ def split_label(line: str) -> tuple[Label, str] | None:
             return None
         number = int(letter["number"]) if letter["number"] else None
         role = _LETTER_ROLES[letter["letter"]]
-        return Label(role, number), stripped[letter.end() :]
+        continued = bool(letter["continued"]) and role is Role.QUESTION
+        if letter["continued"] and not continued:
+            return None
+        return Label(role, number, continued=continued), stripped[letter.end() :]
     return None

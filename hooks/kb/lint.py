@@ -20,7 +20,7 @@ from . import yamlfile
 from .archive import load
 from .labels import split_label
 from .model import Problem, Severity
-from .parse import DIGEST_NAME
+from .parse import note_name
 from .source import decode
 
 # What a label was probably meant to be: a known word or letter, a short
@@ -114,7 +114,7 @@ def lint(root: Path, paths: list[Path]) -> list[Problem]:
     notes = sorted((root / "docs" / "notes").glob("*.md"))
     wanted = {path.resolve() for path in paths}
     for note in notes:
-        if note.name.startswith("_") or not DIGEST_NAME.match(note.name):
+        if note.name.startswith("_") or note_name(note.name) is None:
             continue
         shown = note.relative_to(root).as_posix()
         text, _ = decode(note.read_bytes(), shown)

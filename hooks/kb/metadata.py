@@ -1,7 +1,12 @@
 """Optional metadata beside a digest (``YYYYMMDD.yml``) and the tag vocabulary.
 
-A digest's sidecar freezes the URLs of published topics and lists their tags::
+A digest's sidecar freezes the URLs of published topics and lists their tags;
+a note whose file name is not a date (``compression.md``) can give its date,
+and any note the language it is written in, when its headings would say
+otherwise (see :func:`kb.parse.heading_language`)::
 
+    date: 2023-10-22                  # optional
+    language: en                      # optional
     topics:
       - title: 如何实现知识更新        # the heading this entry belongs to
         slug: knowledge-updates       # published URL part; never change it
@@ -11,6 +16,7 @@ A digest's sidecar freezes the URLs of published topics and lists their tags::
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from . import yamlfile
@@ -31,6 +37,8 @@ class TopicMeta:
 class DigestMeta:
     path: str
     topics: tuple[TopicMeta, ...]
+    date: datetime.date | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,20 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
     def error(line: int, message: str, hint: str = "") -> None:
         problems.append(Problem(Severity.ERROR, "KB202", path, line, 1, message, hint))
 
-    entries = data.get("topics") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
+    if not isinstance(data, dict):
         error(yamlfile.line_of(data), "expected a mapping with a list under 'topics'")
         return DigestMeta(path, ()), problems
+    date, language = data.get("date"), data.get("language")
+    if date is not None and not isinstance(date, datetime.date):
+        error(yamlfile.line_of(data), f"date {date!r} is not a date", "write it as 2023-10-22")
+        date = None
+    if language is not None and not (isinstance(language, str) and language.isalpha()):
+        error(yamlfile.line_of(data), f"language {language!r} is not a language code", "e.g. en")
+        language = None
+    entries = data.get("topics", [])
+    if not isinstance(entries, list):
+        error(yamlfile.line_of(data), "expected a list under 'topics'")
+        return DigestMeta(path, (), date, language), problems
     topics: list[TopicMeta] = []
     seen: dict[str, int] = {}
     for entry in entries:
@@ -86,7 +104,7 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
             error(line, "'aliases' must be a list of names")
             continue
         topics.append(TopicMeta(title.strip(), slug, tuple(tags), line, tuple(aliases)))
-    return DigestMeta(path, tuple(topics)), problems
+    return DigestMeta(path, tuple(topics), date, language), problems
 
 
 def parse_tags(

@@ -51,10 +51,25 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Label:
-    """A normalised paragraph label such as ``研究员 1`` or ``F2``."""
+    """A normalised paragraph label such as ``研究员 1``, ``研究员A`` or ``F2``.
+
+    ``continued`` marks a question that goes on in the thread it belongs to
+    (``Q1-continue:``): it is a reply, not a new thread.
+    """
 
     role: Role
     number: int | None = None
+    name: str = ""
+    continued: bool = False
+
+    @property
+    def opens_thread(self) -> bool:
+        return self.role.opens_thread and not self.continued
+
+    @property
+    def speaker(self) -> str:
+        """Who speaks, as the digest names them: ``1``, ``A``."""
+        return self.name or ("" if self.number is None else str(self.number))
 
 
 @dataclass(frozen=True)
@@ -131,30 +146,36 @@ class Topic:
         return tuple(node for node in walk(self.body) if isinstance(node, Section))
 
     @property
-    def speakers(self) -> frozenset[int]:
+    def speakers(self) -> frozenset[str]:
         return frozenset(
-            node.label.number
+            node.label.speaker
             for node in walk(self.body)
             if isinstance(node, Turn)
             and node.label is not None
             and node.label.role is Role.SPEAKER
-            and node.label.number is not None
+            and node.label.speaker
         )
 
 
 @dataclass(frozen=True)
 class Digest:
-    """One weekly digest file (``YYYYMMDD.md``) in one language."""
+    """One note in one language: a weekly digest (``YYYYMMDD.md``) or an essay.
 
-    date: datetime.date
+    ``id`` is what its URLs are made of, taken from the file name alone
+    (``2023-11-12``, ``compression``), so a date or title given later never
+    moves a published page. ``date`` is ``None`` for a note nobody dated.
+    ``title`` is the note's own ``# `` heading, if it has one; ``preamble``
+    is what stands before its first topic, that heading left out.
+    """
+
+    id: str
+    date: datetime.date | None
     language: str
     path: str
     preamble: tuple[Chunk, ...]
     topics: tuple[Topic, ...]
-
-    @property
-    def id(self) -> str:
-        return self.date.isoformat()
+    title: str = ""
+    title_line: int = 0
 
     def topic(self, slug: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.slug == slug), None)
@@ -182,7 +203,14 @@ class Archive:
 
     @property
     def latest(self) -> Digest | None:
-        return self.digests[-1] if self.digests else None
+        """The newest dated digest (undated notes come first in ``digests``)."""
+        dated = [digest for digest in self.digests if digest.date is not None]
+        return dated[-1] if dated else (self.digests[-1] if self.digests else None)
+
+
+def chronological(digest: Digest) -> tuple[bool, datetime.date, str]:
+    """Undated notes first, then by date; the id breaks ties."""
+    return (digest.date is not None, digest.date or datetime.date.min, digest.id)
 
 
 def walk(nodes: tuple[Node, ...]):

@@ -30,7 +30,7 @@ def shape(nodes: tuple[Node, ...], depth: int = 0) -> list[str]:
             skeleton.append(f"{indent}### item")
             skeleton += shape(node.body, depth + 1)
         elif node.label is not None:
-            number = f" {node.label.number}" if node.label.number is not None else ""
+            number = f" {node.label.speaker}" if node.label.speaker else ""
             skeleton.append(f"{indent}{node.label.role.value}{number}")
     return skeleton
 

@@ -34,7 +34,12 @@ from .model import (
 )
 from .slugs import is_slug, slugify, unique
 
-DIGEST_NAME = re.compile(r"^(?P<date>\d{8})(?:\.(?P<language>[a-z]{2}))?\.md$")
+# A dated digest (20231112.md) or a named note (compression.md), with an
+# optional language suffix for a translation (20231112.en.md).
+NOTE_NAME = re.compile(
+    r"^(?:(?P<date>\d{8})|(?P<name>[a-z][a-z0-9]*(?:-[a-z0-9]+)*))"
+    r"(?:\.(?P<language>[a-z]{2}))?\.md$"
+)
 _EXPLICIT_ID = re.compile(r"\s*\{\s*#(?P<id>[^\s{}]+)\s*\}\s*$")
 _THREAD_PREFIX = {Role.QUESTION: "q", Role.DISCUSSION: "d"}
 DEFAULT_SLUG_LENGTH = 48
@@ -66,16 +71,45 @@ class _Block:
         return None
 
 
-def date_of(file_name: str) -> tuple[datetime.date | None, str | None]:
-    """The digest date and translation language encoded in a file name."""
-    match = DIGEST_NAME.match(file_name)
+@dataclass(frozen=True)
+class NoteName:
+    """What a note's file name says: its id, its date if any, a translation's language."""
+
+    id: str
+    date: datetime.date | None
+    language: str | None
+
+
+def note_name(file_name: str) -> NoteName | None:
+    """``20231112.en.md`` → (``2023-11-12``, that date, ``en``); ``None`` if no note name."""
+    match = NOTE_NAME.match(file_name)
     if not match:
-        return None, None
+        return None
+    if match["name"]:
+        return NoteName(match["name"], None, match["language"])
     try:
         date = datetime.datetime.strptime(match["date"], "%Y%m%d").date()
     except ValueError:
-        return None, None
-    return date, match["language"]
+        return None
+    return NoteName(date.isoformat(), date, match["language"])
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def heading_language(digest: Digest, default: str, latin: str = "en") -> str:
+    """The language a note's headings are written in: ``latin`` if none has a Han character.
+
+    A digest's headings name its topics and are what readers navigate by:
+    the archive's Chinese digests give at least one of them in Chinese,
+    even where most are English jargon (``Paper: FUDAN NLP loraMoE``), while
+    an essay such as ``compression.md`` gives all of them in English.
+    """
+    titles = [digest.title, *(topic.title for topic in digest.topics)]
+    if any(_HAN.search(title) for title in titles):
+        return default
+    return latin if any(_LATIN.search(title) for title in titles) else default
 
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -115,11 +149,16 @@ def parse_digest(
     text: str,
     *,
     path: str,
-    date: datetime.date,
+    date: datetime.date | None,
     language: str,
     metadata: DigestMeta | None = None,
+    name: str | None = None,
 ) -> tuple[Digest, list[Problem]]:
-    """The :class:`Digest` in ``text`` and everything wrong with it."""
+    """The :class:`Digest` in ``text`` and everything wrong with it.
+
+    ``name`` is the note's id; a dated digest's defaults to its date.
+    """
+    note_id = name or (date.isoformat() if date else "")
     lines = text.split("\n")
     blocks = _blocks(_parser().parse(text), len(lines))
     topic_starts = [index for index, block in enumerate(blocks) if block.heading_level == 2]
@@ -136,9 +175,11 @@ def parse_digest(
                 "start every topic with a line '## 话题标题'",
             )
         )
-        return Digest(date, language, path, (), ()), problems
+        return Digest(note_id, date, language, path, (), ()), problems
 
-    preamble = tuple(_chunk(lines, block, None) for block in blocks[: topic_starts[0]])
+    note_title, title_line, preamble = _title_and_preamble(
+        lines, blocks[: topic_starts[0]], path, problems
+    )
     heads: list[tuple[_Block, str, str | None]] = []
     for index in topic_starts:
         title, explicit = split_explicit_id(blocks[index].inline)
@@ -191,7 +232,25 @@ def parse_digest(
                 meta.aliases if meta else (),
             )
         )
-    return Digest(date, language, path, preamble, tuple(topics)), problems
+    digest = Digest(
+        note_id, date, language, path, preamble, tuple(topics), note_title, title_line
+    )
+    return digest, problems
+
+
+def _title_and_preamble(
+    lines: list[str], blocks: list[_Block], path: str, problems: list[Problem]
+) -> tuple[str, int, tuple[Chunk, ...]]:
+    """The note's first ``# `` heading before its topics, and the other blocks there."""
+    title, title_line, rest = "", 0, []
+    for block in blocks:
+        if block.heading_level == 1 and not title_line:
+            heading = split_explicit_id(block.inline)[0]
+            title = visible_title(heading, lines[block.start], path, block.start + 1, problems)
+            title_line = block.start + 1
+            continue
+        rest.append(_chunk(lines, block, None))
+    return title, title_line, tuple(chunk for chunk in rest if chunk.lines)
 
 
 def _blocks(tokens: list[Token], line_count: int) -> list[_Block]:
@@ -272,9 +331,11 @@ def _structure(
         level = block.heading_level
         if level is not None:
             if level == 1:
+                # Shown, and nothing is lost: a hint for contributors, not a
+                # reason for a real digest to fail a strict build.
                 problems.append(
                     Problem(
-                        Severity.WARNING,
+                        Severity.INFO,
                         "KB111",
                         path,
                         block.start + 1,
@@ -305,7 +366,7 @@ def _structure(
                 state.turn[2].append(chunk)
             continue
         label, rest = labelled
-        if label.role.opens_thread:
+        if label.opens_thread:
             state.close_thread()
             counters[label.role] += 1
             anchor = unique(f"{_THREAD_PREFIX[label.role]}{counters[label.role]}", anchors)

@@ -95,9 +95,10 @@ class Context:
 
     def last_updated(self, digest: Digest) -> str:
         """When the file behind a page last changed (git), else the digest's date."""
-        return self.messages(
-            "page.updated", date=self.updated.get(digest.path, digest.date).isoformat()
-        )
+        date = self.updated.get(digest.path, digest.date)
+        if date is None:
+            return self.messages("page.undated")
+        return self.messages("page.updated", date=date.isoformat())
 
 
 # Titles are shown on many pages (navigation, related topics, the timeline):
@@ -127,12 +128,16 @@ def shorten(text: str, length: int = TOC_LABEL_LENGTH) -> str:
 
 def label_text(label: Label, messages: Messages) -> str:
     if label.role is Role.SPEAKER:
-        return messages("label.speaker", n=label.number)
-    return messages(f"label.{label.role.value}") + (str(label.number) if label.number else "")
+        return messages("label.speaker", n=label.speaker)
+    text = messages(f"label.{label.role.value}") + (str(label.number) if label.number else "")
+    return messages("label.continued", label=text) if label.continued else text
 
 
 def digest_title(digest: Digest, messages: Messages) -> str:
-    return messages("digest.title", date=digest.id)
+    """A dated digest is named by its date; an undated note by its own title."""
+    if digest.date is not None:
+        return messages("digest.title", date=digest.id)
+    return plain_text(digest.title) or digest.id
 
 
 def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Context) -> str:
@@ -152,7 +157,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         position=position,
         count=len(digest.topics),
     )
-    title = [f"# {(shown or topic).title} {{ #{topic.slug} }}", ""]
+    title = [f"# {escape_braces((shown or topic).title)} {{ #{topic.slug} }}", ""]
     body = _nodes((shown or topic).body, 2, messages)
     if shown is None:
         language = f'div.kb-original[lang="{digest.language}"]'
@@ -169,13 +174,18 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
 def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     messages = context.messages
     shown = archive.translation(digest, context.language)
-    lines = [f"# {digest_title(digest, messages)}", ""]
+    lines = [f"# {escape(digest_title(digest, messages))}", ""]
     lines += _neighbours(archive, digest, digest_path(digest), messages)
     if shown is None:
         lines += _untranslated("untranslated.digest", context)
-    preamble = (shown or digest).preamble
+    original = shown or digest
+    preamble: list[str] = []
+    if original.title and (digest.date is not None or shown is not digest):
+        # The note's own heading, under the page's: a lead line, not a second h1.
+        preamble += [f"**{escape_braces(original.title)}**", "{: .kb-note-title }", ""]
+    preamble += _chunks(original.preamble)
     if preamble:
-        lines += _chunks(preamble)
+        lines += preamble if shown else _block(f'div.kb-original[lang="{digest.language}"]', preamble)
     lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
     for number, topic in enumerate(digest.topics, start=1):
@@ -382,11 +392,12 @@ def render_timeline(archive: Archive, context: Context) -> str:
     messages = context.messages
     path = timeline_path()
     lines = [f"# {messages('timeline.title')}", "", messages("timeline.intro"), ""]
-    year = None
+    year: int | None = 0
     for digest in archive.digests:
-        if digest.date.year != year:
-            year = digest.date.year
-            lines += [f"## {year} {{ #year-{year} }}", ""]
+        if (digest.date.year if digest.date else None) != year:
+            year = digest.date.year if digest.date else None
+            heading = messages("timeline.undated") if year is None else str(year)
+            lines += [f"## {heading} {{ #{'undated' if year is None else f'year-{year}'} }}", ""]
         link = relative(path, digest_path(digest))
         lines += [f"### [{digest_title(digest, messages)}]({link}) {{ #digest-{digest.id} }}", ""]
         for topic in digest.topics:
@@ -510,7 +521,7 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
             lines += [
                 _heading(
                     level,
-                    f"**{label}**{{ .kb-label }} {node.title}",
+                    f"**{label}**{{ .kb-label }} {escape_braces(node.title)}",
                     node.anchor,
                     f"{label} {plain_text(node.title)}",
                 ),
@@ -518,14 +529,63 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
             ]
             lines += _nodes(node.body, level + 1, messages)
         elif isinstance(node, Section):
-            lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
+            title = escape_braces(node.title)
+            lines += [_heading(level, title, node.anchor, plain_text(node.title)), ""]
             lines += _nodes(node.body, level + 1, messages)
     return lines
 
 
-def _heading(level: int, text: str, anchor: str, toc_label: str) -> str:
-    label = shorten(toc_label).replace('"', "'").replace("{", "(").replace("}", ")")
-    return f'{"#" * min(level, 6)} {text} {{ #{anchor} data-toc-label="{label}" }}'
+def _heading(level: int, text: str, anchor: str, label: str) -> str:
+    """A heading whose anchor and table-of-contents label no title can break.
+
+    The attribute list must stay the last plain text of the heading: callers
+    escape the braces of a note's title (:func:`escape_braces`), and the
+    label holds nothing that an inline pattern (a bare URL, emphasis, code,
+    HTML) would turn into markup.
+    """
+    return f'{"#" * min(level, 6)} {text} {{ #{anchor} data-toc-label="{toc_label(label)}" }}'
+
+
+_URL_IN_LABEL = re.compile(r"(?i)\b(?:https?|ftp)://(?:www\.)?([^/\s?#]*)[^\s]*")
+_TOC_UNSAFE = re.compile(r"[\\`*_{}\[\]<>#|!\"~^$&]+")
+
+
+def toc_label(text: str) -> str:
+    """A short plain label: a URL as its host, no Markdown characters."""
+    text = _TOC_UNSAFE.sub(" ", _URL_IN_LABEL.sub(r"\1", text))
+    return shorten(re.sub(r"\s+", " ", text).strip()) or "…"
+
+
+def escape_braces(markdown: str) -> str:
+    """``{`` and ``}`` escaped outside code spans, which show backslashes as typed."""
+    parts: list[str] = []
+    position = 0
+    for start, end in _code_spans(markdown):
+        parts.append(_BRACE.sub(r"\\\g<0>", markdown[position:start]))
+        parts.append(markdown[start:end])
+        position = end
+    parts.append(_BRACE.sub(r"\\\g<0>", markdown[position:]))
+    return "".join(parts)
+
+
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def _code_spans(markdown: str) -> Iterator[tuple[int, int]]:
+    """Where CommonMark code spans are: a backtick run closed by one as long."""
+    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(markdown)]
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        closer = next(
+            (j for j in range(index + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
+            None,
+        )
+        if closer is None:
+            index += 1
+            continue
+        yield start, runs[closer][1]
+        index = closer + 1
 
 
 def _turn(turn: Turn, messages: Messages) -> list[str]:
@@ -542,8 +602,14 @@ def _turn(turn: Turn, messages: Messages) -> list[str]:
     role = turn.label.role.value
     selector = f"div.kb-turn.kb-turn--{role}"
     if turn.label.role is Role.SPEAKER:
-        selector += f".kb-speaker-{(turn.label.number - 1) % 6 + 1}"
+        selector += f".kb-speaker-{_speaker_colour(turn.label)}"
     return _block(selector, content)
+
+
+def _speaker_colour(label: Label) -> int:
+    """One of six colours; speakers 1 and A get the first."""
+    order = label.number - 1 if label.number is not None else ord(label.name) - ord("A")
+    return order % 6 + 1
 
 
 def _chunks(chunks: Iterable[Chunk]) -> list[str]:

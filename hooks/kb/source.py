@@ -47,7 +47,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         if "\ufffd" in line:
             problems.append(
                 Problem(
-                    Severity.WARNING,
+                    Severity.INFO,
                     "KB103",
                     path,
                     number,
