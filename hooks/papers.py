@@ -33,8 +33,9 @@ class _Decorations:
     def active(self) -> bool:
         return self.index_url is not None
 
-    def title(self, paper_id: str) -> str | None:
-        return self.titles.get(paper_id)
+    def title(self, paper_id: str) -> str:
+        """The paper's title; its arXiv id for a paper the site has no data on."""
+        return self.titles.get(paper_id) or f"arXiv:{paper_id}"
 
     def entry(self, paper_id: str) -> tuple[str, str] | None:
         if self.index_url is None:
@@ -89,10 +90,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     )
     page.edit_uri = f"../{glue.DATA_FOLDER}/papers.yml"
     files.append(page)
-    # Every language's build writes the same file to the site root.
-    files.append(
-        File.generated(config, paperpage.BIBLIOGRAPHY, content=papers.bibliography(sources.papers))
-    )
+    # Every language's build writes the same file to the site root: the
+    # papers the notes cite, as the index lists them.
+    ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
+    bibliography = papers.bibliography(tuple(p for p in sources.papers if p.id in ids))
+    files.append(File.generated(config, paperpage.BIBLIOGRAPHY, content=bibliography))
     return files
 
 

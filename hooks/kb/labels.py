@@ -4,7 +4,8 @@ Real digests write the same label many ways: ``研究员1：``, ``研究员1:``,
 ``研究员 1`` alone on its line, ``研究员一：``, ``Q：``/``Q:``/``Q4：``,
 ``D(Discussion)：``, ``F(Follow)：``, ``F1：``, ``F3(Following3)：``; speakers
 named by a letter (``研究员A：``) or with full-width digits (``研究员２：``), and
-a question that goes on (``Q1-continue:``). English translations use
+a question that goes on (``Q1-continue:``), and a reply that says who gives
+it (``A1(某大佬):``). English translations use
 ``Researcher 1:``. This module turns the first line of a paragraph into a
 :class:`Label` and the text after it.
 """
@@ -35,12 +36,11 @@ _NUMBER = r"(?P<number>\d+|[零〇一二两三四五六七八九十百]+)"
 _LETTER_NAME = r"(?P<letter>[A-Z])(?![A-Za-z])"
 _COLON = r"[：:]"
 
-_SPEAKER = re.compile(
-    rf"^(?:研究员|Researcher)\s*(?:{_NUMBER}|{_LETTER_NAME})\s*(?:{_COLON}\s*|$)"
-)
+_SPEAKER = re.compile(rf"^(?:研究员|Researcher)\s*(?:{_NUMBER}|{_LETTER_NAME})\s*(?:{_COLON}\s*|$)")
 _LETTER = re.compile(
     r"^(?P<letter>[QADF])(?P<number>\d*)\s*"
-    r"(?:[(（]\s*(?P<word>Question|Answer|Discussion|Follow(?:ing|[- ]?up)?)\s*\d*\s*[)）])?"
+    r"(?:[(（]\s*(?:(?P<word>Question|Answer|Discussion|Follow(?:ing|[- ]?up)?)\s*\d*"
+    r"|(?P<who>[^()（）:：\s][^()（）:：]{0,15}?))\s*[)）])?"
     r"(?P<continued>\s*-\s*continued?)?\s*"
     rf"(?:{_COLON}\s*|$)",
     re.IGNORECASE,
@@ -94,5 +94,7 @@ def split_label(line: str) -> tuple[Label, str] | None:
         continued = bool(letter["continued"]) and role is Role.QUESTION
         if letter["continued"] and not continued:
             return None
-        return Label(role, number, continued=continued), stripped[letter.end() :]
+        # A1(某大佬): who answers, as the digest describes them.
+        who = (letter["who"] or "").strip()
+        return Label(role, number, name=who, continued=continued), stripped[letter.end() :]
     return None

@@ -45,6 +45,8 @@ def render_papers(
     for item in cited:
         by_key[item.citation.key].append(item)
     known = {paper.id for paper in papers}
+    # Knowing a paper does not list it: the index is of what the notes cite.
+    papers = tuple(paper for paper in papers if by_key.get(paper.id))
     lines = [
         f"# {messages('papers.title')}",
         "",
@@ -78,8 +80,12 @@ def render_papers(
         lines += [f"## {messages('papers.unknown')} {{ #unknown }}", ""]
         for key in unknown:
             lines += [
-                f"- [arXiv:{key}](https://arxiv.org/abs/{key}) — "
-                + _discussed(by_key[key], context),
+                f"### arXiv:{key} {{ #{anchor(key)} }}",
+                "",
+                f"[arXiv:{key}](https://arxiv.org/abs/{key}) · *{messages('papers.no_metadata')}*",
+                "",
+                f"*{messages('papers.discussed_in')}*: {_discussed(by_key[key], context)}",
+                f"{{ {NOT_SEARCHED} }}",
                 "",
             ]
 
@@ -143,14 +149,11 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
     if tags:
         names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
         lines += [f"*{messages('papers.tags')}*: {names}", ""]
-    if cited:
-        lines += [
-            f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}",
-            f"{{ {NOT_SEARCHED} }}",
-            "",
-        ]
-    else:
-        lines += [f"*{messages('papers.not_discussed')}*", ""]
+    lines += [
+        f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}",
+        f"{{ {NOT_SEARCHED} }}",
+        "",
+    ]
     lines += [
         '??? quote "BibTeX"',
         "",

@@ -232,9 +232,7 @@ def parse_digest(
                 meta.aliases if meta else (),
             )
         )
-    digest = Digest(
-        note_id, date, language, path, preamble, tuple(topics), note_title, title_line
-    )
+    digest = Digest(note_id, date, language, path, preamble, tuple(topics), note_title, title_line)
     return digest, problems
 
 

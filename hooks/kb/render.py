@@ -130,6 +130,8 @@ def label_text(label: Label, messages: Messages) -> str:
     if label.role is Role.SPEAKER:
         return messages("label.speaker", n=label.speaker)
     text = messages(f"label.{label.role.value}") + (str(label.number) if label.number else "")
+    if label.name:
+        text = messages("label.who", label=text, who=label.name)
     return messages("label.continued", label=text) if label.continued else text
 
 
@@ -185,7 +187,9 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         preamble += [f"**{escape_braces(original.title)}**", "{: .kb-note-title }", ""]
     preamble += _chunks(original.preamble)
     if preamble:
-        lines += preamble if shown else _block(f'div.kb-original[lang="{digest.language}"]', preamble)
+        lines += (
+            preamble if shown else _block(f'div.kb-original[lang="{digest.language}"]', preamble)
+        )
     lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
     for number, topic in enumerate(digest.topics, start=1):
