@@ -68,6 +68,13 @@ class Build:
             for topic in digest.topics
         )
 
+    @functools.cached_property
+    def note_pages(self) -> frozenset[str]:
+        """Topic pages and digest pages: every page showing a note's own text."""
+        return self.topic_pages | {
+            render.digest_path(digest) for digest in self.sources.archive.digests
+        }
+
 
 _build: Build | None = None
 # A SOURCE_DATE_EPOCH given by whoever runs the build wins over the content's.

@@ -55,7 +55,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     messages = build.sources.messages[build.languages.current]
     _decorations = _Decorations(
         titles={paper.id: paper.title for paper in build.sources.papers},
-        topic_pages=build.topic_pages,
+        # A digest's preamble cites papers too (compression.md's reading list).
+        topic_pages=build.note_pages,
         label=messages("papers.index_link"),
     )
     glue.install(

@@ -267,7 +267,8 @@ def test_fixture_variants_render(fixture_site):
     ("name", "content", "expected"),
     [
         ("20240101.md", "没有话题标题\n", "20240101.md:1:1: KB104: no topic heading"),
-        ("notes.md", "## 话题\n\n内容\n", "notes.md:1:1: KB101: file name 'notes.md'"),
+        ("notes.md", "## 话题\n\n内容\n", "notes.md:1:1: KB101: file name 'notes.md' would"),
+        ("Notes.md", "## 话题\n\n内容\n", "Notes.md:1:1: KB101: file name 'Notes.md' is"),
         (
             "20240102.md",
             b"## \xe8\xaf\x9d\n\n\xff\xfe bad\n",
@@ -301,16 +302,19 @@ def test_recurring_section_names_get_distinct_pages(tmp_path):
 def test_bom_crlf_and_replacement_characters(tmp_path):
     text = "\ufeff## 话题\r\n\r\n研究员1：内容\ufffd\r\n"
     docs = make_project(tmp_path, {"20240104.md": text.encode("utf-8")})
-    result = build_site(docs, tmp_path / "site", strict=False)
+    result = build_site(docs, tmp_path / "site")
+    # The digest's own characters are published as they are, and reported.
     assert result.error is None, result.log
-    assert any("20240104.md:3:" in w and "KB103" in w for w in result.warnings)
-    assert "研究员 1" in article(result.page("2024-01-04/hua-ti")).text
+    assert result.warnings == []
+    assert "20240104.md:3:" in result.log and "KB103" in result.log
+    assert "研究员 1 内容\ufffd" in article(result.page("2024-01-04/hua-ti")).text
 
 
 def test_strict_build_fails_on_warnings(tmp_path):
-    docs = make_project(tmp_path, {"20240104.md": "## 话题\n\n内容\ufffd\n"})
+    docs = make_project(tmp_path, {"20240104.md": "## 话题\n\n## 空话题\n\n内容\n"})
     result = build_site(docs, tmp_path / "site", strict=True)
     assert result.error is not None
+    assert any("KB105" in w for w in result.warnings)
 
 
 def test_build_log_is_clean(real_site):

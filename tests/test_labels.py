@@ -37,6 +37,21 @@ S, Q, A, D, F = Role.SPEAKER, Role.QUESTION, Role.ANSWER, Role.DISCUSSION, Role.
         ("F5：scale up RAG", Label(F, 5), "scale up RAG"),
         ("D：以当前的科技水准", Label(D), "以当前的科技水准"),
         ("  Q：leading spaces", Label(Q), "leading spaces"),
+        ("研究员A：字母编号", Label(S, name="A"), "字母编号"),
+        ("研究员 B", Label(S, name="B"), ""),
+        ("研究员２：全角数字", Label(S, 2), "全角数字"),
+        ("研究员一: 半角冒号", Label(S, 1), "半角冒号"),
+        ("Q1-continue:  双卡zero-3", Label(Q, 1, continued=True), "双卡zero-3"),
+        ("F3(Following3)：由弱到强", Label(F, 3), "由弱到强"),
+        ("F1(Follow1)：初始化", Label(F, 1), "初始化"),
+        ("A1(某大佬):预训练刚兴起时", Label(A, 1, name="某大佬"), "预训练刚兴起时"),
+        ("A(某大佬):", Label(A, name="某大佬"), ""),
+        ("Q ：空格后的全角冒号", Label(Q), "空格后的全角冒号"),
+        (
+            "D: https://zhuanlan.zhihu.com/p/1? 记录",
+            Label(D),
+            "https://zhuanlan.zhihu.com/p/1? 记录",
+        ),
     ],
 )
 def test_labels_are_recognised_in_every_form(line, label, rest):
@@ -54,6 +69,9 @@ def test_labels_are_recognised_in_every_form(line, label, rest):
         "D(Follow)：mismatched word",
         "Discussion: a word, not the D label",
         "研究员：没有编号",
+        "研究员AB：两个字母",
+        "A1-continue: only questions go on",
+        "DPO：Direct Preference Optimization",
         "",
     ],
 )

@@ -186,3 +186,95 @@ def test_drift_between_source_and_translation_fails_a_strict_build(tmp_path):
         re.search(r"20231112\.en\.md:\d+:1: KB304: 'Why do large models", w)
         for w in result.warnings
     ), result.log
+
+
+ESSAY = """# Scaling Notes
+
+A preamble before the first topic, with a link: https://arxiv.org/abs/2203.02155
+
+## First idea
+
+* Compression is prediction.
+* Prediction is understanding.
+
+## Second idea
+
+Q: Why would it hold?
+
+A: Because the loss says so.
+"""
+
+ESSAY_ZH = """# 扩展笔记
+
+第一个话题之前的导言。
+
+## 第一个想法 {#first-idea}
+
+* 压缩即预测。
+* 预测即理解。
+
+## 第二个想法 {#second-idea}
+
+Q：为什么成立？
+
+A：因为损失这么说。
+"""
+
+
+@pytest.fixture(scope="module")
+def essay(tmp_path_factory):
+    """An undated note written in English, beside the seed."""
+    tmp = tmp_path_factory.mktemp("essay")
+    result = build_site(make_project(tmp, {"scaling-notes.md": ESSAY}), tmp / "site")
+    assert result.error is None, result.log
+    return result
+
+
+def test_an_english_note_is_the_english_editions_text(essay):
+    page = essay.page("en/scaling-notes/first-idea")
+    assert "Compression is prediction." in page
+    assert "kb-original" not in page and "Not translated yet" not in page
+    digest = essay.page("en/scaling-notes")
+    assert "Scaling Notes" in digest and "A preamble before the first topic" in digest
+
+
+def test_the_chinese_edition_shows_an_english_note_under_a_notice(essay):
+    page = essay.page("scaling-notes/first-idea")
+    assert "本话题还没有中文版本" in page
+    assert 'class="kb-original" lang="en"' in page
+    assert "Compression is prediction." in page
+    assert "KB118" in essay.log and "KB119" in essay.log
+    assert essay.warnings == []
+
+
+def test_an_english_note_is_listed_searched_and_fed_like_any_other(essay):
+    timeline = essay.page("timeline")
+    assert 'id="undated"' in timeline and "scaling-notes/first-idea/" in timeline
+    for prefix in ("", "en/"):
+        feed = (essay.site / prefix / "feed.xml").read_text(encoding="utf-8")
+        assert f"{prefix}scaling-notes/second-idea/" in feed
+        index = json.loads(
+            (essay.site / prefix / "search" / "search_index.json").read_text(encoding="utf-8")
+        )
+        assert any(
+            doc["location"].startswith("scaling-notes/second-idea/") for doc in index["docs"]
+        )
+    digest = essay.page("scaling-notes")
+    assert 'title="Training language models to follow instructions with human feedback"' in digest
+
+
+def test_a_chinese_translation_of_an_english_note_pairs_topic_by_topic(tmp_path):
+    notes = {
+        "scaling-notes.md": ESSAY,
+        "scaling-notes.zh.md": ESSAY_ZH,
+        "scaling-notes.yml": "date: 2023-10-22\n",
+    }
+    result = build_site(make_project(tmp_path, notes), tmp_path / "site")
+    assert result.error is None, result.log
+    assert result.warnings == []
+    page = result.page("scaling-notes/first-idea")
+    assert "压缩即预测。" in page and "本话题还没有中文版本" not in page
+    assert "Compression is prediction." in result.page("en/scaling-notes/first-idea")
+    # A date given later files the note under its year; its URLs stay.
+    assert 'id="undated"' not in result.page("timeline")
+    assert "scaling-notes/first-idea/" in result.page("timeline")

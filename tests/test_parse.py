@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.metadata import DigestMeta, TopicMeta, parse_sidecar
-from kb.model import Role, Section, Severity, Thread, Turn, walk
+from kb.model import Label, Role, Section, Severity, Thread, Turn, walk
 from kb.parse import NoteName, heading_language, note_name, parse_digest
 from kb.slugs import is_slug
 
@@ -298,3 +298,12 @@ def test_the_contributor_template_is_a_valid_digest():
     assert len(digest.topics) == 3
     assert [t.anchor for t in digest.topics[0].threads] == ["q1"]
     assert [t.anchor for t in digest.topics[1].threads] == ["d1"]
+
+
+def test_a_continued_question_stays_in_its_thread():
+    text = "## 问答\n\nQ: 第一问\n\nA1: 答\n\nQ1-continue: 追问\n\nA2: 再答\n\nQ2: 第二问\n"
+    digest, problems = parse(text)
+    assert problems == []
+    threads = digest.topics[0].threads
+    assert [t.anchor for t in threads] == ["q1", "q2"]
+    assert [turn.label for turn in threads[0].body][1] == Label(Role.QUESTION, 1, continued=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import glossary, related
 from . import messages as messages_module
@@ -22,6 +22,14 @@ from .papers import (
     parse_references,
 )
 from .parse import heading_language, note_name, parse_digest
+from .render import (
+    glossary_path,
+    home_path,
+    papers_path,
+    tags_path,
+    timeline_path,
+    translations_path,
+)
 from .source import decode
 
 SIDECAR_SUFFIX = ".yml"
@@ -98,6 +106,20 @@ def load(
                     f"file name '{path.name}' is neither a digest date nor a note name",
                     "name digests YYYYMMDD.md (translations YYYYMMDD.en.md), e.g. 20231112.md; "
                     "other notes lowercase words joined by '-', e.g. compression.md",
+                )
+            )
+            continue
+        if name.date is None and name.id in _reserved(languages):
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "KB101",
+                    shown(path),
+                    1,
+                    1,
+                    f"file name '{path.name}' would publish the note where the site's own "
+                    f"'/{name.id}/' is",
+                    "give the note another name, e.g. compression.md",
                 )
             )
             continue
@@ -286,6 +308,13 @@ def unknown_papers(
         for citation in cited
         if citation.is_paper and citation.key not in ids
     ]
+
+
+def _reserved(languages: tuple[str, ...]) -> frozenset[str]:
+    """Names a note cannot have: the site's own pages and folders, and languages."""
+    pages = (home_path, tags_path, translations_path, glossary_path, papers_path, timeline_path)
+    own = {PurePosixPath(page()).stem for page in pages}
+    return frozenset({*own, *languages, "notes", "assets", "search", "feed", "papers-bib"})
 
 
 def _source_language(

@@ -180,6 +180,49 @@ class SanitizingProcessor(Treeprocessor):
                 element.set("decoding", "async")
 
 
+HEADING_MARK, HEADING_SEPARATOR, HEADING_END = "\ue000", "\ue001", "\ue002"
+"""Private-use characters around the anchor and label that :func:`heading_marker` writes."""
+TITLE_END = "\ue003"
+"""Ends a generated heading: a title's own ``{…}`` or ``\\`` is then never its last text."""
+_HEADING = re.compile(
+    f"^{HEADING_MARK}(?P<anchor>[^{HEADING_SEPARATOR}]*){HEADING_SEPARATOR}"
+    f"(?P<label>[^{HEADING_END}]*){HEADING_END} ?"
+)
+
+
+def heading_marker(anchor: str, label: str = "") -> str:
+    """What starts a generated heading to give it ``anchor`` and a toc ``label``.
+
+    An attribute list must be the last text of a heading, where a note's own
+    title can break it (``[](`` opens a link that swallows it) or be taken
+    for one (``{1}``); nothing in the title comes before this marker, and
+    :data:`TITLE_END` after the title keeps its braces text.
+    """
+    return f"{HEADING_MARK}{anchor}{HEADING_SEPARATOR}{label}{HEADING_END} "
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class HeadingIdProcessor(Treeprocessor):
+    """Sets the anchor and toc label of headings that start with a marker."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            match = _HEADING.match(element.text or "") if element.tag in _HEADINGS else None
+            if match is None:
+                continue
+            element.text = element.text[match.end() :]
+            last = element[-1] if len(element) else None
+            if last is not None and (last.tail or "").endswith(TITLE_END):
+                last.tail = last.tail.removesuffix(TITLE_END)
+            else:
+                element.text = element.text.removesuffix(TITLE_END)
+            element.set("id", match["anchor"])
+            if match["label"]:
+                element.set("data-toc-label", match["label"])
+
+
 class KnowledgeBaseExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         md.preprocessors.deregister("html_block")
@@ -189,6 +232,8 @@ class KnowledgeBaseExtension(Extension):
         # Below autolinks (120) and automail (110), above line breaks (100):
         # code spans and explicit links claim their URLs first.
         md.inlinePatterns.register(BareUrlProcessor(BARE_URL, md), "kb_bare_url", 105)
+        # Before the table of contents (5), which keeps the ids it finds.
+        md.treeprocessors.register(HeadingIdProcessor(md), "kb_heading_ids", 7)
         # Last of all, after attr_list, the project's linkers and MkDocs' own
         # link resolution (0) have set every attribute.
         md.treeprocessors.register(SanitizingProcessor(md), "kb_sanitize", -10)

@@ -61,7 +61,7 @@ def align(source: Digest, translation: Digest) -> tuple[Digest, list[Problem]]:
                 "KB301",
                 f"topic '{topic.slug}' ({topic.title}, {source.path}:{topic.line}) "
                 "is not translated",
-                f"add '## <English title> {{#{topic.slug}}}' with its translation",
+                f"add '## <translated title> {{#{topic.slug}}}' with its translation",
             )
     for topic in translation.topics:
         if topic.slug not in source_slugs:

@@ -10,6 +10,8 @@ from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
     NOT_SEARCHED,
     Context,
+    digest_path,
+    digest_title,
     escape,
     join_lines,
     papers_path,
@@ -175,6 +177,10 @@ def _discussed(cited: list[Cited], context: Context) -> str:
     parts = []
     for items in places.values():
         first = items[0]
+        if not first.citation.topic:
+            link = relative(PAGE, digest_path(first.digest))
+            parts.append(f"[{escape(digest_title(first.digest, context.messages))}]({link})")
+            continue
         topic = first.digest.topic(first.citation.topic)
         if topic is None:
             continue

@@ -226,10 +226,17 @@ def citations(
     matcher: FormMatcher[Paper],
     source_lines: list[str] | None = None,
 ) -> list[Citation]:
-    """Every paper and link cited in ``digest``, in order, with its section."""
+    """Every paper and link cited in ``digest``, in order, with its section.
+
+    What the preamble cites (a reading list before the first topic) is cited
+    by the digest page: its ``topic`` and ``anchor`` are empty.
+    """
     found: list[Citation] = []
-    for topic in digest.topics:
-        for section_anchor, label, lines in sections(topic):
+    preamble = [(c.line + i, text) for c in digest.preamble for i, text in enumerate(c.lines)]
+    places = [("", [("", digest.title, preamble)])]
+    places += [(topic.slug, list(sections(topic))) for topic in digest.topics]
+    for slug, topic_sections in places:
+        for section_anchor, label, lines in topic_sections:
             for line, text in lines:
                 original = (
                     source_lines[line - 1] if source_lines and line <= len(source_lines) else text
@@ -243,7 +250,7 @@ def citations(
                             paper or url,
                             paper is not None,
                             digest.id,
-                            topic.slug,
+                            slug,
                             section_anchor,
                             label,
                             line,
@@ -256,7 +263,7 @@ def citations(
                             mention.value.id,
                             True,
                             digest.id,
-                            topic.slug,
+                            slug,
                             section_anchor,
                             label,
                             line,

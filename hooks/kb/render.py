@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 from .glossary import CATEGORIES, Term
+from .markdown import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
@@ -154,12 +155,12 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
         "topic.source",
-        digest=digest_title(digest, messages),
+        digest=escape(digest_title(digest, messages)),
         link=relative(path, digest_path(digest)),
         position=position,
         count=len(digest.topics),
     )
-    title = [f"# {escape_braces((shown or topic).title)} {{ #{topic.slug} }}", ""]
+    title = [_heading(1, (shown or topic).title, topic.slug, ""), ""]
     body = _nodes((shown or topic).body, 2, messages)
     if shown is None:
         language = f'div.kb-original[lang="{digest.language}"]'
@@ -184,7 +185,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     preamble: list[str] = []
     if original.title and (digest.date is not None or shown is not digest):
         # The note's own heading, under the page's: a lead line, not a second h1.
-        preamble += [f"**{escape_braces(original.title)}**", "{: .kb-note-title }", ""]
+        preamble += [f"**{original.title}**", "{: .kb-note-title }", ""]
     preamble += _chunks(original.preamble)
     if preamble:
         lines += (
@@ -219,7 +220,7 @@ def render_home(archive: Archive, context: Context) -> str:
             "",
             messages(
                 "home.latest_line",
-                digest=digest_title(latest, messages),
+                digest=escape(digest_title(latest, messages)),
                 link=relative(path, digest_path(latest)),
                 topics=messages.count("topics", len(latest.topics)),
             ),
@@ -229,7 +230,7 @@ def render_home(archive: Archive, context: Context) -> str:
     for digest in reversed(archive.digests):
         shown = archive.translation(digest, context.language)
         lines += [
-            f"### [{digest_title(digest, messages)}]({relative(path, digest_path(digest))})"
+            f"### [{escape(digest_title(digest, messages))}]({relative(path, digest_path(digest))})"
             f" {{ #digest-{digest.id} }}",
             "",
         ]
@@ -260,7 +261,7 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
     for digest in reversed(archive.digests):
         link = relative(path, digest_path(digest))
         body += [
-            f"## [{digest_title(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
+            f"## [{escape(digest_title(digest, messages))}]({link}) {{ #digest-{digest.id} }}",
             "",
             f"| {messages('translations.topic')} | "
             + " | ".join(f"{messages('translations.state')} ({target})" for target in targets)
@@ -375,7 +376,7 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
         links.append(
             messages(
                 "timeline.previous",
-                digest=digest_title(before, messages),
+                digest=escape(digest_title(before, messages)),
                 link=relative(path, digest_path(before)),
             )
         )
@@ -384,7 +385,7 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
         links.append(
             messages(
                 "timeline.next",
-                digest=digest_title(after, messages),
+                digest=escape(digest_title(after, messages)),
                 link=relative(path, digest_path(after)),
             )
         )
@@ -403,7 +404,10 @@ def render_timeline(archive: Archive, context: Context) -> str:
             heading = messages("timeline.undated") if year is None else str(year)
             lines += [f"## {heading} {{ #{'undated' if year is None else f'year-{year}'} }}", ""]
         link = relative(path, digest_path(digest))
-        lines += [f"### [{digest_title(digest, messages)}]({link}) {{ #digest-{digest.id} }}", ""]
+        lines += [
+            f"### [{escape(digest_title(digest, messages))}]({link}) {{ #digest-{digest.id} }}",
+            "",
+        ]
         for topic in digest.topics:
             title = _shown_title(archive, digest, topic, context.language)
             tags = ", ".join(
@@ -525,7 +529,7 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
             lines += [
                 _heading(
                     level,
-                    f"**{label}**{{ .kb-label }} {escape_braces(node.title)}",
+                    f"**{label}**{{ .kb-label }} {node.title}",
                     node.anchor,
                     f"{label} {plain_text(node.title)}",
                 ),
@@ -533,8 +537,7 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
             ]
             lines += _nodes(node.body, level + 1, messages)
         elif isinstance(node, Section):
-            title = escape_braces(node.title)
-            lines += [_heading(level, title, node.anchor, plain_text(node.title)), ""]
+            lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
             lines += _nodes(node.body, level + 1, messages)
     return lines
 
@@ -542,12 +545,11 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
 def _heading(level: int, text: str, anchor: str, label: str) -> str:
     """A heading whose anchor and table-of-contents label no title can break.
 
-    The attribute list must stay the last plain text of the heading: callers
-    escape the braces of a note's title (:func:`escape_braces`), and the
-    label holds nothing that an inline pattern (a bare URL, emphasis, code,
-    HTML) would turn into markup.
+    The label holds nothing an inline pattern (a bare URL, emphasis, code,
+    HTML) would turn into markup, so the marker stays one run of text.
     """
-    return f'{"#" * min(level, 6)} {text} {{ #{anchor} data-toc-label="{toc_label(label)}" }}'
+    marker = heading_marker(anchor, toc_label(label) if label else "")
+    return f"{'#' * min(level, 6)} {marker}{text}{TITLE_END}"
 
 
 _URL_IN_LABEL = re.compile(r"(?i)\b(?:https?|ftp)://(?:www\.)?([^/\s?#]*)[^\s]*")
@@ -558,38 +560,6 @@ def toc_label(text: str) -> str:
     """A short plain label: a URL as its host, no Markdown characters."""
     text = _TOC_UNSAFE.sub(" ", _URL_IN_LABEL.sub(r"\1", text))
     return shorten(re.sub(r"\s+", " ", text).strip()) or "…"
-
-
-def escape_braces(markdown: str) -> str:
-    """``{`` and ``}`` escaped outside code spans, which show backslashes as typed."""
-    parts: list[str] = []
-    position = 0
-    for start, end in _code_spans(markdown):
-        parts.append(_BRACE.sub(r"\\\g<0>", markdown[position:start]))
-        parts.append(markdown[start:end])
-        position = end
-    parts.append(_BRACE.sub(r"\\\g<0>", markdown[position:]))
-    return "".join(parts)
-
-
-_BRACE = re.compile(r"(?<!\\)[{}]")
-
-
-def _code_spans(markdown: str) -> Iterator[tuple[int, int]]:
-    """Where CommonMark code spans are: a backtick run closed by one as long."""
-    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(markdown)]
-    index = 0
-    while index < len(runs):
-        start, end = runs[index]
-        closer = next(
-            (j for j in range(index + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
-            None,
-        )
-        if closer is None:
-            index += 1
-            continue
-        yield start, runs[closer][1]
-        index = closer + 1
 
 
 def _turn(turn: Turn, messages: Messages) -> list[str]:
