@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -198,3 +200,24 @@ def test_validation_errors_are_located(edit, message):
     assert message in problem.message
     assert str(problem).startswith("data/glossary.yml:")
     assert problem.line > 1
+
+
+def test_the_gap_report_lists_recurring_terms_without_an_entry(tmp_path):
+    """scripts/glossary_gaps.py: what recurs in two topics and the glossary lacks."""
+    (tmp_path / "20240301.md").write_text(
+        "## 甲\n\n研究员1：FooNet 用了 MoE 和显存优化。\n\n"
+        "## 乙\n\n研究员1：FooNet 比 MoE 省显存。\n\n"
+        "## 丙\n\n研究员1：BarNet 只出现一次。\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "glossary_gaps.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    listed = {line.split()[1]: int(line.split()[0]) for line in result.stdout.splitlines()}
+    assert listed["FooNet"] == 2
+    assert "BarNet" not in listed  # in one topic only
+    assert "MoE" not in listed  # the glossary's abbreviation for mixture of experts
+    assert "显存" not in listed  # the glossary's gpu-memory

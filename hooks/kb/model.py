@@ -166,6 +166,7 @@ class Digest:
     moves a published page. ``date`` is ``None`` for a note nobody dated.
     ``title`` is the note's own ``# `` heading, if it has one; ``preamble``
     is what stands before its first topic, that heading left out.
+    ``references`` is a ``## ref:`` list of links: the digest's, not a topic.
     """
 
     id: str
@@ -176,6 +177,7 @@ class Digest:
     topics: tuple[Topic, ...]
     title: str = ""
     title_line: int = 0
+    references: Section | None = None
 
     def topic(self, slug: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.slug == slug), None)

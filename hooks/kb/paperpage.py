@@ -179,7 +179,12 @@ def _discussed(cited: list[Cited], context: Context) -> str:
         first = items[0]
         if not first.citation.topic:
             link = relative(PAGE, digest_path(first.digest))
-            parts.append(f"[{escape(digest_title(first.digest, context.messages))}]({link})")
+            anchors = dict.fromkeys(item.citation.anchor for item in items)
+            parts += [
+                f"[{escape(digest_title(first.digest, context.messages))}]({link}"
+                + (f"#{anchor})" if anchor else ")")
+                for anchor in anchors
+            ]
             continue
         topic = first.digest.topic(first.citation.topic)
         if topic is None:

@@ -228,12 +228,14 @@ def citations(
 ) -> list[Citation]:
     """Every paper and link cited in ``digest``, in order, with its section.
 
-    What the preamble cites (a reading list before the first topic) is cited
-    by the digest page: its ``topic`` and ``anchor`` are empty.
+    What the preamble (a reading list before the first topic) and the
+    reference list cite is cited by the digest page: ``topic`` is empty.
     """
     found: list[Citation] = []
     preamble = [(c.line + i, text) for c in digest.preamble for i, text in enumerate(c.lines)]
     places = [("", [("", digest.title, preamble)])]
+    if digest.references is not None:
+        places += [("", list(_sections(digest.references.body, digest.references.anchor, "")))]
     places += [(topic.slug, list(sections(topic))) for topic in digest.topics]
     for slug, topic_sections in places:
         for section_anchor, label, lines in topic_sections:

@@ -232,8 +232,41 @@ def parse_digest(
                 meta.aliases if meta else (),
             )
         )
-    digest = Digest(note_id, date, language, path, preamble, tuple(topics), note_title, title_line)
+    topics, references = _references(topics)
+    digest = Digest(
+        note_id, date, language, path, preamble, tuple(topics), note_title, title_line, references
+    )
     return digest, problems
+
+
+REFERENCE_ANCHOR = "references"
+# What digests call a section that only lists links (compared without case,
+# spaces and a trailing colon).
+_REFERENCE_TITLES = frozenset(
+    {"ref", "refs", "reference", "references", "参考", "参考资料", "参考文献", "相关材料"}
+)
+
+
+def _references(topics: list[Topic]) -> tuple[list[Topic], Section | None]:
+    """``## ref:`` sections of plain text: one reference list of the digest.
+
+    Only where something else is a topic, and only without labelled turns,
+    threads or items: a section that discusses is a topic, whatever its name.
+    """
+    found = [
+        topic
+        for topic in topics
+        if re.sub(r"[\s:：]+", "", topic.title).lower() in _REFERENCE_TITLES
+        and topic.body
+        and all(isinstance(node, Turn) and node.label is None for node in topic.body)
+    ]
+    if not found or len(found) == len(topics):
+        return topics, None
+    body = tuple(node for topic in found for node in topic.body)
+    first = found[0]
+    return [t for t in topics if t not in found], Section(
+        REFERENCE_ANCHOR, 2, first.title, first.line, body
+    )
 
 
 def _title_and_preamble(

@@ -199,6 +199,15 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         link = relative(digest_path(digest), topic_path(digest, topic))
         facts = " · ".join(_facts(topic, messages))
         lines.append(f"{number}. [{title}]({link})" + (f" · {facts}" if facts else ""))
+    references = original.references or digest.references
+    if references is not None:
+        lines += ["", _heading(2, references.title, references.anchor, references.title), ""]
+        body = _nodes(references.body, 3, messages)
+        lines += (
+            body
+            if original.references
+            else _block(f'div.kb-original[lang="{digest.language}"]', body)
+        )
     return join_lines(lines)
 
 
