@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,17 @@ def test_paths_narrow_the_report(capsys):
         "docs/notes/20240109.md:1:1: KB104: no topic heading ('## ') in this digest "
         "Hint: start every topic with a line '## 话题标题'"
     ]
+
+
+def test_every_problem_code_is_documented_for_contributors():
+    root = Path(__file__).resolve().parent.parent
+    emitted = {
+        code
+        for path in (root / "hooks").rglob("*.py")
+        for code in re.findall(r'"(KB\d{3})"', path.read_text(encoding="utf-8"))
+    }
+    table = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"KB\d{3}", table))
+    for start, end in re.findall(r"KB(\d{3})–KB(\d{3})", table):
+        documented |= {f"KB{n}" for n in range(int(start), int(end) + 1)}
+    assert emitted - documented == set()

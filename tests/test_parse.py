@@ -307,3 +307,21 @@ def test_a_continued_question_stays_in_its_thread():
     threads = digest.topics[0].threads
     assert [t.anchor for t in threads] == ["q1", "q2"]
     assert [turn.label for turn in threads[0].body][1] == Label(Role.QUESTION, 1, continued=True)
+
+
+def test_a_reference_list_is_the_digests_not_a_topic():
+    text = (
+        "## 讨论\n\nD: 一个讨论\n\n## ref:\n\n- [loraMoE](https://arxiv.org/abs/2312.09979)\n"
+        "- [Qwen](https://arxiv.org/abs/2309.16609)\n"
+    )
+    digest, problems = parse(text)
+    assert problems == []
+    assert [topic.title for topic in digest.topics] == ["讨论"]
+    assert (digest.references.title, digest.references.line) == ("ref:", 5)
+    assert digest.references.body[0].chunks[0].lines[0].startswith("- [loraMoE]")
+
+
+def test_a_section_named_ref_that_discusses_is_a_topic():
+    digest, _ = parse("## 讨论\n\nD: 一个讨论\n\n## References\n\nQ: 哪篇论文？\n\nA: 这篇\n")
+    assert [topic.title for topic in digest.topics] == ["讨论", "References"]
+    assert digest.references is None
