@@ -9,6 +9,7 @@ folder is a failure.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from html.parser import HTMLParser
@@ -236,3 +237,35 @@ def test_every_arxiv_link_shows_its_papers_title(built):
                 if title != titles.get(paper):
                     wrong.append((page.parent.name, paper, title))
     assert wrong == []
+
+
+MISLABELLED = ("MISLABEL", "LIKELY MISATTRIBUTION", "CONTEXT MISMATCH", "LOOSE CITATION")
+
+
+def test_paper_data_agrees_with_the_verified_tables(corpus):
+    """data/papers.yml holds the facts of the reference tables beside the corpus."""
+    tables = corpus.parent / "reference"
+    if not (tables / "papers-upstream.tsv").exists():
+        pytest.skip(f"no verified tables in {tables}")
+    data, _ = yamlfile.load((ROOT / "data" / "papers.yml").read_text(encoding="utf-8"), "p")
+    known = {entry["id"]: entry for entry in data}
+    rows = [
+        row
+        for name in ("papers.tsv", "papers-upstream.tsv")
+        for row in csv.DictReader(
+            (tables / name).read_text(encoding="utf-8").splitlines(), delimiter="\t"
+        )
+        if row["arxiv_id"] != "-"
+    ]
+    assert len(rows) == 67
+    differ = []
+    for row in rows:
+        entry = known.get(row["arxiv_id"])
+        facts = (row["title"].strip(), int(row["year"]), row["authors"].split(", "))
+        if entry is None or (entry["title"], entry["year"], entry["authors"]) != facts:
+            differ.append(row["arxiv_id"])
+        elif row.get("context", "").startswith(MISLABELLED) and not entry.get("note"):
+            differ.append(f"{row['arxiv_id']}: the mislabel is not noted")
+        elif not entry.get("source"):
+            differ.append(f"{row['arxiv_id']}: no source")
+    assert differ == []
