@@ -183,7 +183,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         lines += _untranslated("untranslated.digest", context)
     original = shown or digest
     preamble: list[str] = []
-    if original.title and (digest.date is not None or shown is not digest):
+    if original.title and plain_text(original.title) != digest_title(digest, messages):
         # The note's own heading, under the page's: a lead line, not a second h1.
         preamble += [f"**{original.title}**", "{: .kb-note-title }", ""]
     preamble += _chunks(original.preamble)
