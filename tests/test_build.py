@@ -357,3 +357,20 @@ def test_discussed_in_links_point_at_existing_sections(real_site, prefix):
         assert anchor in _ids(real_site.page(prefix + page)), (page, anchor)
     memory_replay = glossary.split('id="memory-replay"', 1)[1].split("<h3", 1)[0]
     assert "2023-11-12/knowledge-updates/" in memory_replay
+
+
+def test_tables_and_math_are_shown_as_written(tmp_path):
+    note = (
+        "## 话题\n\n研究员1：对比如下：\n\n| 方法 | 显存 |\n| --- | --- |\n| ZeRO-3 | 低 |\n\n"
+        "研究员2：梯度写成 $\\nabla \\log p_w - \\nabla p_{lose}$，另花 $5 买咖啡。\n\n"
+        "$$\na_1 * b_2\n$$\n"
+    )
+    docs = make_project(tmp_path, {"20240106.md": note})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is None, result.log
+    assert result.warnings == []
+    page = result.page("2024-01-06/hua-ti")
+    assert "<table>" in page and "<th>方法</th>" in page and "<td>低</td>" in page
+    assert '<span class="arithmatex">$\\nabla \\log p_w - \\nabla p_{lose}$</span>' in page
+    assert "另花 $5 买咖啡" in page  # a lone dollar is money, not math
+    assert '<div class="arithmatex">$$\na_1 * b_2\n$$</div>' in page

@@ -195,7 +195,7 @@ A preamble before the first topic, with a link: https://arxiv.org/abs/2203.02155
 ## First idea
 
 * Compression is prediction.
-* Prediction is understanding.
+* Prediction is understanding, as a mixture of experts shows.
 
 ## Second idea
 
@@ -236,6 +236,7 @@ def test_an_english_note_is_the_english_editions_text(essay):
     assert "kb-original" not in page and "Not translated yet" not in page
     digest = essay.page("en/scaling-notes")
     assert "Scaling Notes" in digest and "A preamble before the first topic" in digest
+    assert 'href="../../glossary/#mixture-of-experts"' in page
 
 
 def test_the_chinese_edition_shows_an_english_note_under_a_notice(essay):
