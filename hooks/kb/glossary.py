@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+
 from . import yamlfile
-from .matching import FormMatcher
+from .matching import FormMatcher, Found
 from .model import Problem, Severity
 from .slugs import is_slug
+from .urls import BARE_URL
 
 CATEGORIES = (
     "architecture",
@@ -37,6 +42,18 @@ class Term:
     long: dict[str, str]
     related: tuple[str, ...]
     line: int
+    misspellings: tuple[str, ...] = ()
+    loose: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+
+    @property
+    def loose_forms(self) -> frozenset[str]:
+        return frozenset(form.lower() for form in self.loose)
+
+    def fits(self, context: str) -> bool:
+        """Whether ``context`` (the paragraph around a loose form) fixes this term's sense."""
+        lowered = context.lower()
+        return any(word.lower() in lowered for word in self.context)
 
     def forms(self, language: str, source_language: str) -> tuple[tuple[str, bool], ...]:
         """``(surface form, case-sensitive)`` pairs to look for in ``language`` text.
@@ -52,15 +69,83 @@ class Term:
             found += [(self.names[lang], False)]
             found += [(alias, False) for alias in self.aliases.get(lang, ())]
         found += [(abbreviation, True) for abbreviation in self.abbreviations]
-        return tuple(found)
+        # Misspellings are found, never shown; loose words are found, then
+        # kept only where their paragraph fixes the sense (TermFinder).
+        found += [(form, False) for form in self.misspellings]
+        found += [(form, form in self.abbreviations) for form in self.loose]
+        return tuple(dict.fromkeys(found))
 
 
-def term_matcher(terms: tuple[Term, ...], language: str, source_language: str) -> FormMatcher[Term]:
+_inline = MarkdownIt("commonmark")
+
+
+# Topic lines are read for every topic's profile and again for the paper
+# links; each distinct line is parsed once. Keyed on the text itself.
+@functools.lru_cache(maxsize=16384)
+def prose(markdown: str) -> str:
+    """A line with everything but its running text blanked: links, code, URLs, HTML.
+
+    The site never links a term inside a link, code or an address, so a term
+    there is not discussed either (``from transformers import`` in code,
+    ``…/fully-sharded-data-parallel…``, a paper title linked as text).
+    Offsets are kept: a find in the result is a find in the line.
+    """
+    shown = [" "] * len(markdown)
+    cursor = 0
+    depth = 0
+    for token in _inline.parseInline(markdown):
+        for child in token.children or ():
+            if child.type == "link_open":
+                depth += 1
+            elif child.type == "link_close":
+                depth -= 1
+            elif child.type in ("text", "code_inline") and child.content:
+                start = markdown.find(child.content, cursor)
+                if start < 0:
+                    continue
+                cursor = start + len(child.content)
+                if depth == 0 and child.type == "text":
+                    shown[start:cursor] = markdown[start:cursor]
+    return _URL.sub(lambda match: " " * len(match.group(0)), "".join(shown))
+
+
+_URL = re.compile(BARE_URL + r"|(?<![\w./])(?:www\.)?[\w-]+(?:\.[\w-]+)+/[\w./%?=&#-]*", re.IGNORECASE)
+
+
+class TermFinder:
+    """Finds glossary terms in text: every name, alias, abbreviation and misspelling,
+    and a loose word (外推, attention) only where its paragraph fixes its sense."""
+
+    def __init__(self, matcher: FormMatcher[Term]) -> None:
+        self.matcher = matcher
+
+    def find(self, text: str, context: str | None = None) -> list[Found[Term]]:
+        """The terms in ``text``; ``context`` is the paragraph it stands in (default: itself)."""
+        kept = []
+        for found in self.matcher.find(text):
+            term = found.value
+            form = text[found.start : found.end]
+            if form.lower() in term.loose_forms and not term.fits(
+                _without(text if context is None else context, form)
+            ):
+                continue
+            kept.append(found)
+        return kept
+
+
+def _without(context: str, form: str) -> str:
+    """The paragraph without the loose form itself (``Tokenizer`` holds ``token``)."""
+    return re.sub(re.escape(form), " ", context, flags=re.IGNORECASE)
+
+
+def term_matcher(terms: tuple[Term, ...], language: str, source_language: str) -> TermFinder:
     """Finds the glossary terms of ``language`` text; ``.value`` of each find is the term."""
-    return FormMatcher(
-        (form, case_sensitive, term)
-        for term in terms
-        for form, case_sensitive in term.forms(language, source_language)
+    return TermFinder(
+        FormMatcher(
+            (form, case_sensitive, term)
+            for term in terms
+            for form, case_sensitive in term.forms(language, source_language)
+        )
     )
 
 
@@ -93,6 +178,8 @@ def parse(
             *term.names.values(),
             *(a for lang in term.aliases.values() for a in lang),
             *term.abbreviations,
+            *term.misspellings,
+            *term.loose,
         }:
             key = form if form in term.abbreviations else form.lower()
             owner = claimed.get(key)
@@ -151,6 +238,10 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
     if not isinstance(abbreviations, list) or not isinstance(related, list):
         error(line, f"'{term_id}': 'abbr' and 'related' must be lists")
         return None
+    kinds = {key: entry.get(key) or [] for key in ("misspellings", "loose", "context")}
+    if not all(isinstance(forms, list) for forms in kinds.values()):
+        error(line, f"'{term_id}': 'misspellings', 'loose' and 'context' must be lists")
+        return None
     return Term(
         id=term_id,
         category=entry["category"],
@@ -161,4 +252,7 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
         long={lang: entry["long"][lang] for lang in languages},
         related=tuple(related),
         line=line,
+        misspellings=tuple(str(form) for form in kinds["misspellings"]),
+        loose=tuple(str(form) for form in kinds["loose"]),
+        context=tuple(str(word) for word in kinds["context"]),
     )

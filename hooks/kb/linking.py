@@ -21,12 +21,12 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .glossary import Term
-from .matching import FormMatcher
+from .glossary import Term, TermFinder
 from .papers import arxiv_id
 from .render import CONNECTION_ANCHORS
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption"}
 _SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
 _SKIPPED_CLASSES = {"kb-raw", "kb-speaker", "kb-label", "headerlink"}
 
@@ -47,6 +47,7 @@ class TextLinker(Treeprocessor):
 
     def run(self, root: Element) -> None:
         self._inserted: set[int] = set()
+        self.context = ""
         self.start()
         self._walk(root)
 
@@ -60,6 +61,14 @@ class TextLinker(Treeprocessor):
         raise NotImplementedError
 
     def _walk(self, element: Element) -> None:
+        outer = self.context
+        if element.tag in _BLOCKS:
+            # The paragraph a piece of text stands in: what fixes a loose word's sense.
+            self.context = "".join(element.itertext())
+        self._walk_children(element)
+        self.context = outer
+
+    def _walk_children(self, element: Element) -> None:
         self._splice(element, "text", element, 0)
         index = 0
         while index < len(element):
@@ -110,7 +119,7 @@ class GlossaryLinker(TextLinker):
     def __init__(
         self,
         md: Markdown,
-        matcher: FormMatcher[Term],
+        matcher: TermFinder,
         href: Callable[[Term], str | None],
         language: str,
         report: Callable[[Term, Section], None],
@@ -131,7 +140,7 @@ class GlossaryLinker(TextLinker):
 
     def links(self, text: str) -> list[tuple[int, int, Element]]:
         spans = []
-        for mention in self.matcher.find(text):
+        for mention in self.matcher.find(text, self.context or text):
             term = mention.value
             href = self.href(term)
             if href is None:
@@ -167,7 +176,7 @@ class GlossaryExtension(Extension):
 
     def __init__(
         self,
-        matcher: FormMatcher[Term],
+        matcher: TermFinder,
         href: Callable[[Term], str | None],
         language: str,
         report: Callable[[Term, Section], None],

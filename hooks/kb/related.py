@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .glossary import Term
+from .glossary import Term, TermFinder, prose
 from .matching import FormMatcher
 from .model import Archive, Section, Thread, Topic, Turn, walk
 from .papers import Citation, sections
@@ -80,15 +80,17 @@ def topic_text(topic: Topic) -> Iterable[str]:
                     yield from chunk.lines
 
 
-def profile(topic: Topic, terms: FormMatcher[Term], cited: Iterable[Citation]) -> Profile:
+def profile(topic: Topic, terms: TermFinder, cited: Iterable[Citation]) -> Profile:
     """``topic``'s tags, the terms it mentions and the papers among ``cited``."""
-    found_terms = {found.value.id for line in topic_text(topic) for found in terms.find(line)}
+    found_terms = {
+        found.value.id for line in topic_text(topic) for found in terms.find(prose(line))
+    }
     papers = {c.key for c in cited if c.is_paper and c.topic == topic.slug}
     return Profile(frozenset(topic.tags), frozenset(found_terms), frozenset(papers))
 
 
 def profiles(
-    archive: Archive, terms: FormMatcher[Term], cited: dict[str, tuple[Citation, ...]]
+    archive: Archive, terms: TermFinder, cited: dict[str, tuple[Citation, ...]]
 ) -> dict[TopicKey, Profile]:
     """Every topic's profile; ``cited`` holds each digest's citations, by digest id."""
     return {
