@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -221,3 +223,61 @@ def test_the_gap_report_lists_recurring_terms_without_an_entry(tmp_path):
     assert "BarNet" not in listed  # in one topic only
     assert "MoE" not in listed  # the glossary's abbreviation for mixture of experts
     assert "显存" not in listed  # the glossary's gpu-memory
+
+
+def _precision_script():
+    spec = importlib.util.spec_from_file_location(
+        "glossary_precision", ROOT / "scripts" / "glossary_precision.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_glossary_links_are_precise_on_the_labelled_set():
+    """tests/fixtures/glossary-labels.tsv: at least 150 labelled places, true and false.
+
+    The seed's rows always count; the corpus rows too when KB_CORPUS names
+    the folder of real notes (read in place). Every labelled row of a note
+    read must still be found: a fixture that drifts from its notes fails.
+    """
+    script = _precision_script()
+    corpus = os.environ.get("KB_CORPUS")
+    found = script.candidates(script.notes((ROOT / corpus).resolve() if corpus else None))
+    result = script.score(script.LABELS, found)
+    rows = (script.LABELS).read_text(encoding="utf-8").splitlines()[1:]
+    labels = {row.split("\t")[4] for row in rows}
+    assert len(rows) >= 150 and labels == {"yes", "no"}
+    assert {row.split("\t")[0] for row in rows} >= {"20231112.md", "20231112.en.md"}
+    read = {c.note for c in found}
+    unread = sum(row.split("\t")[0] not in read for row in rows)
+    assert result["not read"] == unread, "a labelled place is gone: update the fixture"
+    assert result["precision"] >= 0.98, result["errors"]
+    assert result["recall"] >= 0.90, result["errors"]
+
+
+def test_a_loose_word_links_only_where_its_paragraph_fixes_its_sense():
+    terms, _ = parse(
+        (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "glossary.yml", LANGUAGES
+    )
+    finder = term_matcher(terms, "zh", "zh")
+    found = lambda text: [m.value.id for m in finder.find(text)]  # noqa: E731
+    assert "length-extrapolation" in found("RoPE 的外推问题还要再看")
+    assert "length-extrapolation" not in found("把这条曲线往外推就不准了")
+    assert "offloading" not in found("卸载这个软件")
+    assert "offloading" in found("显存不够就把优化器状态卸载到 CPU")
+    english = term_matcher(terms, "en", "zh")
+    assert "attention" not in [m.value.id for m in english.find("paying attention to the loss")]
+    assert "attention" in [m.value.id for m in english.find("attention costs grow with tokens")]
+
+
+def test_a_misspelling_is_found_but_never_shown_as_a_name():
+    terms, _ = parse(
+        (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "glossary.yml", LANGUAGES
+    )
+    by_id = {term.id: term for term in terms}
+    finder = term_matcher(terms, "en", "zh")
+    assert [m.value.id for m in finder.find("a transfomer block")] == ["transformer"]
+    assert "transfomer" not in by_id["transformer"].aliases["en"]
+    assert "transfomer" in by_id["transformer"].misspellings

@@ -109,7 +109,9 @@ def prose(markdown: str) -> str:
     return _URL.sub(lambda match: " " * len(match.group(0)), "".join(shown))
 
 
-_URL = re.compile(BARE_URL + r"|(?<![\w./])(?:www\.)?[\w-]+(?:\.[\w-]+)+/[\w./%?=&#-]*", re.IGNORECASE)
+_URL = re.compile(
+    BARE_URL + r"|(?<![\w./])(?:www\.)?[\w-]+(?:\.[\w-]+)+/[\w./%?=&#-]*", re.IGNORECASE
+)
 
 
 class TermFinder:
