@@ -164,6 +164,7 @@ def render_context(config: MkDocsConfig, build: Build) -> render.Context:
         translate_url=f"{config.extra['repository']}/blob/main/CONTRIBUTING.md#translating",
         updated=build.updated,
         source_url=f"{config.extra['repository']}/blob/main/docs/{NOTES_FOLDER}",
+        editor_notes=build.sources.editor_notes,
     )
 
 

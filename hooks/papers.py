@@ -85,9 +85,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     page = File.generated(
         config,
         paperpage.PAGE,
-        content=paperpage.render_papers(
-            archive, sources.papers, sources.references, cited, context
-        ),
+        content=paperpage.render_papers(sources.papers, sources.references, cited, context),
     )
     page.edit_uri = f"../{glue.DATA_FOLDER}/papers.yml"
     files.append(page)

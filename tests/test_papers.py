@@ -227,3 +227,29 @@ def test_the_index_lists_cited_papers_only(real_site):
 )
 def test_untitled_links_get_a_short_title(url, title):
     assert papers.short_title(url) == title
+
+
+def test_the_paper_index_tells_the_truth(real_site):
+    index = real_site.page("papers")
+    entry = lambda paper: index[index.index(f'id="paper-{paper}"') :][:6000]  # noqa: E731
+    # A ### item's heading names the paper (3.Effective long context scaling…).
+    assert "2023-11-12/paper-notes/#" in entry("2309-16039")
+    assert "尚未在讨论中被引用" not in index
+    # "RA-CM3：<InfoSeek's page>" cites InfoSeek's page, not the RA-CM3 paper.
+    assert 'id="paper-2211-12561"' not in index
+    # A paper's own tags, not those of every topic citing it.
+    instructgpt = entry("2203-02155")
+    tags = instructgpt[
+        instructgpt.index("标签") : instructgpt.index("</p>", instructgpt.index("标签"))
+    ]
+    assert "对齐" in tags and "多模态" not in tags and "检索增强" not in tags
+    # What data/papers.yml notes about a paper is shown, marked as English.
+    note = "The InstructGPT paper; the digest cites p. 8, Sec. 3.5."
+    assert f'<strong>说明（英文）</strong>: <em lang="en">{note}' in entry("2203-02155")
+
+
+def test_bibtex_keys_are_ascii_folded():
+    authors = ("Baptiste Rozière", "Jonas Gehring")
+    title = "Code Llama: Open Foundation Models for Code"
+    paper = papers.Paper("2308.12950", title, authors, 2023, "", {}, True, "", 1)
+    assert papers.bibtex_key(paper) == "roziere2023code"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from . import glossary, related
+from . import editornotes, glossary, related
 from . import messages as messages_module
 from .glossary import Term, term_matcher
 from .messages import Messages
@@ -49,6 +49,7 @@ class Sources:
     relations: dict[related.TopicKey, tuple[related.Relation, ...]]
     citations: dict[str, tuple[Citation, ...]]  # of each digest, by id (not translations)
     problems: tuple[Problem, ...]
+    editor_notes: dict[str, tuple[editornotes.Placed, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -84,9 +85,27 @@ def load(
     papers_path, links_path = data_dir / "papers.yml", data_dir / "links.yml"
     known_papers, found = parse_papers(_read(papers_path), shown(papers_path))
     problems += found
+    problems += [
+        Problem(
+            Severity.ERROR,
+            "KB502",
+            shown(papers_path),
+            paper.line,
+            1,
+            f"paper '{paper.id}' has the unknown tag '{tag}'",
+            "use an id from data/tags.yml",
+        )
+        for paper in known_papers
+        for tag in paper.tags
+        if tag not in tags
+    ]
     references, found = parse_references(_read(links_path), shown(links_path))
     problems += found
     matcher = paper_matcher(known_papers)
+    notes_path = data_dir / "editor-notes.yml"
+    corrections, found = editornotes.parse(_read(notes_path), shown(notes_path), languages)
+    problems += found
+    placed: dict[str, tuple[editornotes.Placed, ...]] = {}
 
     digests: list[Digest] = []
     translations: dict[str, dict[str, Digest]] = {}
@@ -170,6 +189,11 @@ def load(
                     )
                 )
             cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
+            where, found = editornotes.place(
+                corrections, digest, text.split("\n"), shown(notes_path)
+            )
+            placed[digest.id] = tuple(where)
+            problems += found
             problems += unknown_papers(digest, cited[digest.id], known_papers)
             digests.append(digest)
         else:
@@ -237,6 +261,7 @@ def load(
         related.related(profiles),
         cited,
         tuple(problems),
+        placed,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import Archive, Digest
+from .model import Digest
 from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
     NOT_SEARCHED,
@@ -36,7 +36,6 @@ class Cited:
 
 
 def render_papers(
-    archive: Archive,
     papers: tuple[Paper, ...],
     references: tuple[Reference, ...],
     cited: list[Cited],
@@ -56,7 +55,7 @@ def render_papers(
         "",
     ]
 
-    tags_of = _tags_by_paper(archive, cited, context)
+    tags_of = _tags_by_paper(papers, context)
     lines += [f"## {messages('papers.by_tag')} {{ #by-tag }}", ""]
     by_tag: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
@@ -125,17 +124,9 @@ def _short_title(paper: Paper) -> str:
     return shorten(paper.title.split(":")[0], 48)
 
 
-def _tags_by_paper(archive: Archive, cited: list[Cited], context: Context) -> dict[str, tuple]:
-    """The tags of the topics citing each paper, in citation order."""
-    sources = {digest.id: digest for digest in archive.digests}
-    tags: dict[str, list[str]] = defaultdict(list)
-    for item in cited:
-        source = sources.get(item.digest.id, item.digest)
-        original = source.topic(item.citation.topic)
-        for tag in original.tags if original else ():
-            if tag in context.tags and tag not in tags[item.citation.key]:
-                tags[item.citation.key].append(tag)
-    return {key: tuple(value) for key, value in tags.items()}
+def _tags_by_paper(papers: tuple[Paper, ...], context: Context) -> dict[str, tuple]:
+    """Each paper's own tags: what it is about, not what the topics citing it are."""
+    return {paper.id: tuple(t for t in paper.tags if t in context.tags) for paper in papers}
 
 
 def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> list[str]:
@@ -148,6 +139,13 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
     if not paper.verified:
         facts.append(f"*{messages('papers.unverified')}*")
     lines = [f"### {escape(paper.title)} {{ #{anchor(paper.id)} }}", "", " · ".join(facts), ""]
+    if paper.note:
+        # The notes are written in English; a Chinese page says so.
+        lines += [
+            f'**{messages("papers.note")}**: *{escape(paper.note)}*{{ lang="en" }}',
+            "{ .kb-paper-note }",
+            "",
+        ]
     if tags:
         names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
         lines += [f"*{messages('papers.tags')}*: {names}", ""]

@@ -10,6 +10,7 @@ they stand under, before any page is rendered.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -60,6 +61,7 @@ class Paper:
     verified: bool
     note: str
     line: int
+    tags: tuple[str, ...] = ()
 
     @property
     def arxiv(self) -> str | None:
@@ -140,6 +142,7 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
             verified=bool(entry.get("verified")),
             note=str(entry.get("note") or ""),
             line=line,
+            tags=tuple(str(tag) for tag in entry.get("tags") or ()),
         )
         for alias in (a for forms in paper.aliases.values() for a in forms):
             owner = claimed.setdefault(alias.lower(), paper_id)
@@ -202,8 +205,9 @@ def sections(topic: Topic) -> Iterator[tuple[str, str, list[tuple[int, str]]]]:
     yield from _sections(topic.body, topic.slug, topic.title)
 
 
-def _sections(nodes, anchor: str, label: str):
-    lines: list[tuple[int, str]] = []
+def _sections(nodes, anchor: str, label: str, heading: tuple[int, str] | None = None):
+    # A ### item's heading names what it is about (3.Effective long context scaling…).
+    lines: list[tuple[int, str]] = [heading] if heading else []
     nested = []
     for node in nodes:
         if isinstance(node, Turn):
@@ -216,7 +220,7 @@ def _sections(nodes, anchor: str, label: str):
                     turns += [(chunk.line + i, text) for i, text in enumerate(chunk.lines)]
             nested.append((node.anchor, f"{node.label.role.value[0].upper()} {node.title}", turns))
         elif isinstance(node, Section):
-            nested += list(_sections(node.body, node.anchor, node.title))
+            nested += list(_sections(node.body, node.anchor, node.title, (node.line, node.title)))
     yield anchor, label, lines
     yield from nested
 
@@ -260,6 +264,8 @@ def citations(
                         )
                     )
                 for mention in matcher.find(URL_IN_TEXT.sub(" ", text)):
+                    if _labels_another_link(text, mention.end, mention.value):
+                        continue
                     found.append(
                         Citation(
                             mention.value.id,
@@ -275,9 +281,28 @@ def citations(
     return found
 
 
+_LABELLED_LINK = re.compile(r"\s*[:：]\s*(" + BARE_URL + ")", re.IGNORECASE)
+
+
+def _labels_another_link(text: str, end: int, paper: Paper) -> bool:
+    """``RA-CM3：https://…/infoseek/``: the name labels a link, which is what is cited.
+
+    Where that link is not the named paper's, the name is the digest's slip
+    (an editor's note says so), and crediting the named paper would repeat it.
+    """
+    match = _LABELLED_LINK.match(text, end)
+    return match is not None and arxiv_id(trim_url(match.group(1))) != paper.id
+
+
+def _ascii(text: str) -> str:
+    """Rozière → roziere: letters without their accents, for keys."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
 def bibtex_key(paper: Paper) -> str:
-    surname = re.sub(r"[^a-z]", "", paper.authors[0].split()[-1].lower()) or "anon"
-    word = next((w for w in re.findall(r"[a-z]+", paper.title.lower()) if len(w) > 3), "paper")
+    surname = re.sub(r"[^a-z]", "", _ascii(paper.authors[0].split()[-1])) or "anon"
+    word = next((w for w in re.findall(r"[a-z]+", _ascii(paper.title)) if len(w) > 3), "paper")
     return f"{surname}{paper.year}{word}"
 
 

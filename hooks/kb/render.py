@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from .editornotes import Placed, at_path
 from .glossary import CATEGORIES, Term
 from .markdown import TITLE_END, heading_marker
 from .messages import Messages
@@ -93,6 +94,7 @@ class Context:
     translate_url: str
     updated: dict[str, datetime.date] = field(default_factory=dict)
     source_url: str = ""  # the notes folder on the forge, for links to a line
+    editor_notes: dict[str, tuple[Placed, ...]] = field(default_factory=dict)  # by digest id
 
     def last_updated(self, digest: Digest) -> str:
         """When the file behind a page last changed (git), else the digest's date."""
@@ -161,7 +163,9 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         count=len(digest.topics),
     )
     title = [_heading(1, (shown or topic).title, topic.slug, ""), ""]
-    body = _nodes((shown or topic).body, 2, messages)
+    notes = _editor_notes(context, digest, topic, shown)
+    body = _nodes((shown or topic).body, 2, messages, notes)
+    body += notes.get((), [])
     if shown is None:
         language = f'div.kb-original[lang="{digest.language}"]'
         title, body = _block(language, title), _block(language, body)
@@ -528,11 +532,44 @@ def _untranslated(key: str, context: Context) -> list[str]:
     ]
 
 
-def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]:
+def _editor_notes(
+    context: Context, digest: Digest, topic: Topic, shown: Topic | None
+) -> dict[tuple[int, ...], list[str]]:
+    """The editor's notes of a topic page, by the path of the node each follows.
+
+    A translation has its source's shape (kb.pairing checks it); a note whose
+    node the translation lacks goes to the end of the page (path ``()``).
+    """
+    notes: dict[tuple[int, ...], list[str]] = {}
+    for placed in context.editor_notes.get(digest.id, ()):
+        if placed.topic != topic.slug:
+            continue
+        path = placed.path if shown is None or at_path(shown, placed.path) else ()
+        notes.setdefault(path, []).extend(
+            [
+                f'!!! info kb-editor-note "{context.messages("editor.title")}"',
+                "",
+                "    " + placed.note.texts[context.language],
+                "",
+            ]
+        )
+    return notes
+
+
+def _nodes(
+    nodes: tuple[Node, ...],
+    level: int,
+    messages: Messages,
+    notes: dict[tuple[int, ...], list[str]] | None = None,
+    path: tuple[int, ...] = (),
+) -> list[str]:
+    notes = notes or {}
     lines: list[str] = []
-    for node in nodes:
+    for index, node in enumerate(nodes):
+        here = (*path, index)
         if isinstance(node, Turn):
             lines += _turn(node, messages)
+            lines += notes.get(here, [])
         elif isinstance(node, Thread):
             label = label_text(node.label, messages)
             lines += [
@@ -544,10 +581,12 @@ def _nodes(nodes: tuple[Node, ...], level: int, messages: Messages) -> list[str]
                 ),
                 "",
             ]
-            lines += _nodes(node.body, level + 1, messages)
+            lines += notes.get(here, [])
+            lines += _nodes(node.body, level + 1, messages, notes, here)
         elif isinstance(node, Section):
             lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
-            lines += _nodes(node.body, level + 1, messages)
+            lines += notes.get(here, [])
+            lines += _nodes(node.body, level + 1, messages, notes, here)
     return lines
 
 
