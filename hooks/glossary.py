@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 import glue
-from kb import render
+from kb import render, searchindex
 from kb.glossary import Term, term_matcher
 from kb.linking import GlossaryExtension, Section
 
@@ -30,9 +30,14 @@ class _Mentions:
         default_factory=lambda: defaultdict(dict)
     )
     glossary_url: str | None = None  # relative to the page; None off topic pages
+    # The terms of the page being rendered, by section anchor, for search.
+    in_page: dict[str, dict[str, Term]] = field(default_factory=lambda: defaultdict(dict))
+    in_headings: dict[str, dict[str, Term]] = field(default_factory=lambda: defaultdict(dict))
 
     def enter(self, page: Page, files: Files) -> None:
         self.page = page
+        self.in_page = defaultdict(dict)
+        self.in_headings = defaultdict(dict)
         self.glossary_url = (
             glue.url_from(page, files, render.glossary_path())
             if page.file.src_uri in self.topic_pages
@@ -45,9 +50,12 @@ class _Mentions:
     def href(self, term: Term) -> str | None:
         return None if self.glossary_url is None else f"{self.glossary_url}#{term.id}"
 
-    def report(self, term: Term, section: Section) -> None:
+    def report(self, term: Term, section: Section, in_heading: bool = False) -> None:
         if self.page is not None:
             self.found[term.id].setdefault((self.page.url, section.anchor), (self.page, section))
+            self.in_page[section.anchor].setdefault(term.id, term)
+            if in_heading:
+                self.in_headings[section.anchor].setdefault(term.id, term)
 
 
 _mentions = _Mentions()
@@ -62,7 +70,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     build = glue.current()
     _mentions = _Mentions(topic_pages=build.topic_pages)
     language = build.languages.current
-    matcher = term_matcher(build.sources.glossary, language, build.languages.default)
+    # Every language's forms: a page not translated yet shows the source's text.
+    matcher = term_matcher(build.sources.glossary, language, language)
     glue.install(
         config,
         GlossaryExtension(matcher, _mentions.href, language, _mentions.report, _mentions.active),
@@ -86,6 +95,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     _mentions.enter(page, files)
     return markdown
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The words search adds to each section: the other names of its terms."""
+    if _mentions.in_page:
+        page.meta[searchindex.SEARCH_TERMS] = {
+            anchor: searchindex.vocabulary(terms.values())
+            for anchor, terms in _mentions.in_page.items()
+        }
+    if _mentions.in_headings:
+        page.meta[searchindex.SEARCH_TITLE_TERMS] = {
+            anchor: searchindex.vocabulary(terms.values(), names_only=True)
+            for anchor, terms in _mentions.in_headings.items()
+        }
+    return html_text
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -38,7 +38,7 @@ from mkdocs.structure.toc import TableOfContents
 from kb import searchindex
 
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
-_META_READ = ("search", "title", "tags")
+_META_READ = ("search", "title", "tags", searchindex.SEARCH_TERMS, searchindex.SEARCH_TITLE_TERMS)
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,21 @@ class CompactSearchIndex(SearchIndex):
         made = len(self.entries)
         super().add_entry_from_context(page)
         self.entries[made:] = [searchindex.compact_entry(entry) for entry in self.entries[made:]]
+
+    def create_entry_for_section(self, section, toc, url, page) -> None:
+        """The section's text, then the field's words for the terms it mentions,
+        before Material cuts it into words."""
+        by_anchor = page.meta.get(searchindex.SEARCH_TERMS) or {}
+        # Material gives the page's first section (under its h1) no id.
+        anchor = section.id or (toc.items[0].id if toc and toc.items else "")
+        words = searchindex.missing_words(by_anchor.get(anchor, ()), "".join(section.text))
+        if words:
+            section.text.append(" " + words)
+        named = (page.meta.get(searchindex.SEARCH_TITLE_TERMS) or {}).get(anchor, ())
+        gloss = searchindex.gloss(named, "".join(section.title))
+        if gloss:
+            section.title.append(gloss)
+        super().create_entry_for_section(section, toc, url, page)
 
 
 class RemoteSearchIndex(SearchIndex):

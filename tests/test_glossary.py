@@ -114,7 +114,7 @@ def render(source: str, terms, language: str = "zh", active: bool = True) -> tup
         term_matcher(terms, language, "zh"),
         lambda term: f"glossary.md#{term.id}",
         language,
-        lambda term, section: reported.append((term.id, section.anchor)),
+        lambda term, section, *_: reported.append((term.id, section.anchor)),
         lambda: active,
     )
     md = markdown.Markdown(
@@ -132,7 +132,8 @@ def test_first_mention_per_section_is_linked_with_its_definition(terms):
         links
         == [("glossary.md#length-extrapolation", "让模型处理比训练更长的上下文。", "外推")] * 2
     )
-    assert reported == [("length-extrapolation", "top")] * 2 + [("length-extrapolation", "two")]
+    # The heading is not linked, but what it names is discussed in its section.
+    assert reported == [("length-extrapolation", "top")] * 3 + [("length-extrapolation", "two")]
     assert '<h1 id="top">外推' in html
 
 

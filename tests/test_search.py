@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 
+from conftest import pages_of, search
 from kb.searchindex import WORKER_DEFECT, WORKER_FIX, UpstreamChangedError, patch_worker
 
 CHINESE = [
@@ -27,7 +28,7 @@ CHINESE = [
     ("shift window attention", "2023-11-12/discussion/"),
     ("线性", "2023-11-12/paper-notes/"),
     ("知识冲突", "2023-11-12/knowledge-updates/"),
-    ("Transformer-VQ", "papers/"),
+    ("Transformer-VQ", "2023-11-12/paper-notes/"),
 ]
 ENGLISH = [
     ("extrapolation", "en/2023-11-12/length-extrapolation/"),
@@ -45,29 +46,6 @@ ENGLISH = [
 ]
 
 pytestmark = pytest.mark.browser
-
-
-def search(page, query: str) -> tuple[list[str], str]:
-    """Type ``query`` as a reader does; the result links (best first) and the summary."""
-    field = page.locator("input.md-search__input")
-    field.click()
-    field.fill("")
-    page.keyboard.type(query, delay=10)
-    # Characters from an input method arrive without key events, and
-    # Material searches on key events: end with a real key press.
-    page.keyboard.press("End")
-    meta = page.locator(".md-search-result__meta")
-    meta.wait_for()
-    page.wait_for_timeout(300)
-    links = page.locator(".md-search-result__item > a")
-    return [links.nth(i).get_attribute("href") for i in range(links.count())], meta.inner_text()
-
-
-def pages_of(results: list[str], server: str) -> list[str]:
-    """Result pages, best first, each once: sections of a page count for their page."""
-    return list(
-        dict.fromkeys(href.split("?")[0].split("#")[0].replace(server, "") for href in results)
-    )
 
 
 @pytest.mark.parametrize(("query", "expected"), CHINESE, ids=[q for q, _ in CHINESE])

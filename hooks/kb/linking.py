@@ -122,7 +122,7 @@ class GlossaryLinker(TextLinker):
         matcher: TermFinder,
         href: Callable[[Term], str | None],
         language: str,
-        report: Callable[[Term, Section], None],
+        report: Callable[..., None],
     ) -> None:
         super().__init__(md)
         self.matcher = matcher
@@ -137,6 +137,9 @@ class GlossaryLinker(TextLinker):
     def heading(self, heading: Element) -> None:
         self._section = Section(heading.get("id", ""), _heading_text(heading))
         self._linked = set()
+        # A heading is never linked, but what it names its section discusses.
+        for mention in self.matcher.find(self._section.title):
+            self.report(mention.value, self._section, True)
 
     def links(self, text: str) -> list[tuple[int, int, Element]]:
         spans = []
@@ -179,7 +182,7 @@ class GlossaryExtension(Extension):
         matcher: TermFinder,
         href: Callable[[Term], str | None],
         language: str,
-        report: Callable[[Term, Section], None],
+        report: Callable[..., None],
         active: Callable[[], bool],
     ) -> None:
         super().__init__()

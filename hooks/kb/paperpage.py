@@ -9,6 +9,7 @@ from .model import Digest
 from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
     NOT_SEARCHED,
+    REFERENCE_PAGE,
     Context,
     digest_path,
     digest_title,
@@ -49,6 +50,7 @@ def render_papers(
     # Knowing a paper does not list it: the index is of what the notes cite.
     papers = tuple(paper for paper in papers if by_key.get(paper.id))
     lines = [
+        *REFERENCE_PAGE,
         f"# {messages('papers.title')}",
         "",
         messages("papers.intro", bib=relative(PAGE, BIBLIOGRAPHY)),

@@ -321,7 +321,7 @@ def render_glossary(terms: tuple[Term, ...], context: Context, source_language: 
     language = context.language
     other = next((lang for lang in terms[0].names if lang != language), language) if terms else ""
     ids = {term.id: term for term in terms}
-    lines = [f"# {messages('glossary.title')}", "", messages("glossary.intro"), ""]
+    lines = [*REFERENCE_PAGE, f"# {messages('glossary.title')}", "", messages("glossary.intro"), ""]
     for category in CATEGORIES:
         members = [term for term in terms if term.category == category]
         if not members:
@@ -435,6 +435,10 @@ def render_timeline(archive: Archive, context: Context) -> str:
         lines.append("")
     return join_lines(lines)
 
+
+# The glossary and the paper index name every term and paper: a search for
+# one should list the discussions of it first, and the reference entry after.
+REFERENCE_PAGE = ("---", "search:", "  boost: 0.5", "---", "")
 
 RELATED_ANCHOR, MENTIONED_ANCHOR = "related", "mentioned-in"
 # Material's search leaves out a section under a heading with this attribute,

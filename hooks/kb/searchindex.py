@@ -5,13 +5,18 @@ site, and mkdocs-static-i18n merges every language's entries into it (a
 Chinese query returns English pages too, often twice). Each language gets
 its own index instead: entries under ``<prefix>/`` go to that language's
 index, with locations relative to its root; the rest stay at the root.
+Sections that mention a glossary term are found by the term's other names
+too (:func:`vocabulary`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
+
+from .glossary import Term
 
 CONFIG_OPENING = '<script id="__config" type="application/json">'
 CONFIG_CLOSING = "</script>"
@@ -111,3 +116,43 @@ def patch_worker(script: str) -> str:
             "update or remove hooks/kb/searchindex.patch_worker"
         )
     return script.replace(WORKER_DEFECT, WORKER_FIX)
+
+
+SEARCH_TERMS = "kb_search_terms"
+"""The page meta key holding, by section anchor, the words search adds to that section."""
+
+
+def vocabulary(terms: Iterable[Term], *, names_only: bool = False) -> tuple[str, ...]:
+    """Every name, alias and abbreviation of ``terms``, in both languages, once each.
+
+    A reader types 蒸馏, the page says distill; types "mixture of experts", the
+    untranslated page says 混合专家: a section mentioning a term is found by
+    all of its names (:func:`missing_words` adds those it lacks).
+    """
+    words: dict[str, None] = {}
+    for term in terms:
+        aliases = () if names_only else (a for forms in term.aliases.values() for a in forms)
+        for form in (*term.names.values(), *aliases, *term.abbreviations):
+            words.setdefault(form, None)
+    return tuple(words)
+
+
+SEARCH_TITLE_TERMS = "kb_search_title_terms"
+"""The page meta key holding, by section anchor, the names of the terms its heading names."""
+
+
+def gloss(words: Iterable[str], title: str) -> str:
+    """What a section's title gains in the index: the names of the terms it names
+    in the other language (``Learning Rate 和 Batch Size 的关系（学习率，批大小）``).
+
+    Material ranks title matches far above text matches, so a topic titled in
+    English is otherwise never first for the Chinese name of its subject.
+    """
+    missing = missing_words(words, title, "，")
+    return f"（{missing}）" if missing else ""
+
+
+def missing_words(words: Iterable[str], text: str, separator: str = " ") -> str:
+    """The ``words`` that ``text`` (a section) does not already hold: the index stays small."""
+    lowered = text.lower()
+    return separator.join(word for word in words if word.lower() not in lowered)
