@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import FIXTURES, build_site, make_project
+from conftest import FIXTURES, ROOT, build_site, make_project
 
 pytestmark = pytest.mark.build
 
@@ -279,3 +279,29 @@ def test_a_chinese_translation_of_an_english_note_pairs_topic_by_topic(tmp_path)
     # A date given later files the note under its year; its URLs stay.
     assert 'id="undated"' not in result.page("timeline")
     assert "scaling-notes/first-idea/" in result.page("timeline")
+
+
+@pytest.mark.parametrize(
+    "slip",
+    [
+        "pretraing",
+        "Counterfatual",
+        "repetitive penalty",
+        "nucleaus sampling",
+        "cross chunked attention",
+        "准备",
+        "请不掉",
+        "RA-CM3",
+        "DeepMind/OpenAI",
+    ],
+)
+def test_every_correction_of_the_translation_has_a_translators_note(slip):
+    """The English seed corrects these slips of its source, and says so where it does."""
+    source = (ROOT / "docs" / "notes" / "20231112.md").read_text(encoding="utf-8")
+    translation = (ROOT / "docs" / "notes" / "20231112.en.md").read_text(encoding="utf-8")
+    notes = [
+        line for line in translation.split("\n") if line.startswith("> **Translator's note:**")
+    ]
+    assert any(slip in note for note in notes)
+    if slip != "DeepMind/OpenAI":
+        assert slip.replace("DeepMind/OpenAI", "") in source
