@@ -45,6 +45,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     add(render.home_path(), render.render_home(archive, context))
     add(render.tags_path(), render.render_tags(context))
     add(render.timeline_path(), render.render_timeline(archive, context))
+    add(render.questions_path(), render.render_questions(archive, context))
     add(
         render.translations_path(),
         render.render_translations(archive, context, build.languages.translations),

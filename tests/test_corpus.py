@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site, make_project
-from kb import linkcheck, parse, yamlfile
+from kb import archive, linkcheck, parse, render, yamlfile
 from kb.labels import split_label
 from kb.papers import arxiv_id
 from kb.render import plain_text
@@ -269,3 +269,18 @@ def test_paper_data_agrees_with_the_verified_tables(corpus):
         elif not entry.get("source"):
             differ.append(f"{row['arxiv_id']}: no source")
     assert differ == []
+
+
+def test_every_question_of_every_note_is_listed_once(built):
+    result, notes, folder = built
+    sources = archive.load(
+        folder, ROOT / "data", source_language="zh", languages=("zh", "en"), root=folder
+    )
+    ids = {parse.note_name(name).id for name in notes}
+    for prefix in ("", "en/"):
+        index = (result.site / prefix / "questions" / "index.html").read_text(encoding="utf-8")
+        for digest in (d for d in sources.archive.digests if d.id in ids):
+            for topic in digest.topics:
+                for thread in render.questions(topic):
+                    href = f'href="../{digest.id}/{topic.slug}/#{thread.anchor}"'
+                    assert index.count(href) == 1, (prefix, digest.id, topic.slug, thread.anchor)

@@ -27,6 +27,7 @@ TERMS_YAML = """
   abbr: []
   short: {zh: 让模型处理比训练更长的上下文。, en: Handling contexts longer than in training.}
   long: {zh: 长。, en: Long.}
+  source: a test
   related: [retrieval-augmented-generation]
 - id: retrieval-augmented-generation
   category: retrieval
@@ -36,6 +37,7 @@ TERMS_YAML = """
   abbr: [RAG]
   short: {zh: 先检索再生成。, en: Retrieve, then generate.}
   long: {zh: 长。, en: Long.}
+  source: a test
   related: []
 - id: repetition
   category: decoding
@@ -45,6 +47,7 @@ TERMS_YAML = """
   abbr: []
   short: {zh: 模型反复生成同一片段。, en: The model repeats itself.}
   long: {zh: 长。, en: Long.}
+  source: a test
   related: []
 - id: memory-replay
   category: continual-learning-editing
@@ -54,6 +57,7 @@ TERMS_YAML = """
   abbr: []
   short: {zh: 混入旧数据。, en: Mix in old data.}
   long: {zh: 长。, en: Long.}
+  source: a test
   related: []
 - id: mixture-of-experts
   category: architecture
@@ -63,6 +67,7 @@ TERMS_YAML = """
   abbr: [MoE]
   short: {zh: 稀疏专家。, en: Sparse experts.}
   long: {zh: 长。, en: Long.}
+  source: a test
   related: []
 """
 
@@ -187,6 +192,7 @@ def test_the_real_glossary_is_valid_and_covers_the_notes():
             "relates to unknown term 'nope'",
         ),
         (lambda y: y.replace("category: decoding", "category: cooking"), "unknown category"),
+        (lambda y: y.replace("  source: a test\n", "", 1), "has no 'source'"),
         (
             lambda y: y.replace(
                 "short: {zh: 模型反复生成同一片段。, en: The model repeats itself.}",

@@ -26,6 +26,7 @@ from .render import (
     glossary_path,
     home_path,
     papers_path,
+    questions_path,
     tags_path,
     timeline_path,
     translations_path,
@@ -337,7 +338,15 @@ def unknown_papers(
 
 def _reserved(languages: tuple[str, ...]) -> frozenset[str]:
     """Names a note cannot have: the site's own pages and folders, and languages."""
-    pages = (home_path, tags_path, translations_path, glossary_path, papers_path, timeline_path)
+    pages = (
+        home_path,
+        tags_path,
+        translations_path,
+        glossary_path,
+        papers_path,
+        timeline_path,
+        questions_path,
+    )
     own = {PurePosixPath(page()).stem for page in pages}
     return frozenset({*own, *languages, "notes", "assets", "search", "feed", "papers-bib"})
 

@@ -6,7 +6,7 @@ import datetime
 from xml.sax.saxutils import escape
 
 from .model import Archive
-from .render import Context, digest_path, digest_title, plain_text, topic_path
+from .render import Context, digest_path, digest_title, plain_text, topic_path, topic_summary
 
 ENTRIES = 50
 _EPOCH = datetime.date(1970, 1, 1)
@@ -29,6 +29,10 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
         shown = archive.translation(digest, context.language) or digest
         for topic in digest.topics:
             title = plain_text((shown.topic(topic.slug) or topic).title)
+            summary = (
+                topic_summary(topic, shown.topic(topic.slug), context.language)[0]
+                or digest_title(digest, messages)
+            )
             url = page_url(site_url, prefix, topic_path(digest, topic))
             entries.append(
                 "  <entry>\n"
@@ -36,7 +40,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
                 f'    <link href="{escape(url)}"/>\n'
                 f"    <id>{escape(url)}</id>\n"
                 f"    <updated>{day.isoformat()}T00:00:00Z</updated>\n"
-                f"    <summary>{escape(digest_title(digest, messages))}</summary>\n"
+                f"    <summary>{escape(summary)}</summary>\n"
                 "  </entry>\n"
             )
             if len(entries) == ENTRIES:

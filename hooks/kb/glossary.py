@@ -45,6 +45,7 @@ class Term:
     misspellings: tuple[str, ...] = ()
     loose: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    source: str = ""  # what the definition is checked against
 
     @property
     def loose_forms(self) -> frozenset[str]:
@@ -240,6 +241,13 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
     if not isinstance(abbreviations, list) or not isinstance(related, list):
         error(line, f"'{term_id}': 'abbr' and 'related' must be lists")
         return None
+    if not isinstance(entry.get("source"), str) or not entry["source"].strip():
+        error(
+            line,
+            f"'{term_id}' has no 'source'",
+            "name the paper, documentation or book the definition is checked against",
+        )
+        return None
     kinds = {key: entry.get(key) or [] for key in ("misspellings", "loose", "context")}
     if not all(isinstance(forms, list) for forms in kinds.values()):
         error(line, f"'{term_id}': 'misspellings', 'loose' and 'context' must be lists")
@@ -257,4 +265,5 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
         misspellings=tuple(str(form) for form in kinds["misspellings"]),
         loose=tuple(str(form) for form in kinds["loose"]),
         context=tuple(str(word) for word in kinds["context"]),
+        source=entry["source"].strip(),
     )

@@ -75,6 +75,26 @@ def check_note(text: str, path: str) -> list[Problem]:
     return problems
 
 
+def missing_summaries(digests) -> list[Problem]:
+    """A suggestion for every topic that has no summary of the site's own in some language."""
+    return [
+        Problem(
+            Severity.INFO,
+            "KB602",
+            digest.path,
+            topic.line,
+            1,
+            f"topic '{topic.title}' has no summary in {', '.join(missing)}; "
+            "its first sentence is shown instead",
+            f"write one line on what it concluded under 'summary' for slug '{topic.slug}' "
+            "in the digest's .yml file",
+        )
+        for digest in digests
+        for topic in digest.topics
+        if (missing := [lang for lang in LANGUAGES if not topic.summary.get(lang)])
+    ]
+
+
 def _raw_html(path: str, line: int, col: int) -> Problem:
     return Problem(
         Severity.WARNING,
@@ -102,15 +122,14 @@ def check_yaml(text: str, path: str) -> list[Problem]:
 
 def lint(root: Path, paths: list[Path]) -> list[Problem]:
     """Every problem in the project (``paths`` empty) or in the given files."""
-    problems = list(
-        load(
-            root / "docs" / "notes",
-            root / "data",
-            source_language="zh",
-            languages=LANGUAGES,
-            root=root,
-        ).problems
+    sources = load(
+        root / "docs" / "notes",
+        root / "data",
+        source_language="zh",
+        languages=LANGUAGES,
+        root=root,
     )
+    problems = [*sources.problems, *missing_summaries(sources.archive.digests)]
     notes = sorted((root / "docs" / "notes").glob("*.md"))
     wanted = {path.resolve() for path in paths}
     for note in notes:

@@ -12,12 +12,15 @@ otherwise (see :func:`kb.parse.heading_language`)::
         slug: knowledge-updates       # published URL part; never change it
         tags: [knowledge-updating, rag]
         aliases: [知识更新]            # other names other topics use for it
+        summary:                      # the site's one line on what it concluded
+          zh: 继续预训练并回放旧数据是基线……
+          en: "Continued pretraining with replay of old data is the baseline…"
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import yamlfile
 from .model import Problem, Severity
@@ -31,6 +34,7 @@ class TopicMeta:
     tags: tuple[str, ...]
     line: int
     aliases: tuple[str, ...] = ()
+    summary: dict[str, str] = field(default_factory=dict)  # the site's words, by language
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,14 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             error(line, "'aliases' must be a list of names")
             continue
-        topics.append(TopicMeta(title.strip(), slug, tuple(tags), line, tuple(aliases)))
+        summary = entry.get("summary") or {}
+        if not isinstance(summary, dict) or not all(
+            isinstance(text, str) for key, text in summary.items() if key != yamlfile.LINE
+        ):
+            error(line, "'summary' must map each language to one line of text")
+            continue
+        summary = {key: text.strip() for key, text in summary.items() if key != yamlfile.LINE}
+        topics.append(TopicMeta(title.strip(), slug, tuple(tags), line, tuple(aliases), summary))
     return DigestMeta(path, tuple(topics), date, language), problems
 
 

@@ -136,6 +136,7 @@ class Topic:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     suggested_tags: bool = False
+    summary: dict[str, str] = field(default_factory=dict)  # the site's words, by language
 
     @property
     def threads(self) -> tuple[Thread, ...]:

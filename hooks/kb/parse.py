@@ -230,6 +230,7 @@ def parse_digest(
                 body,
                 meta.tags if meta else (),
                 meta.aliases if meta else (),
+                summary=meta.summary if meta else {},
             )
         )
     topics, references = _references(topics)

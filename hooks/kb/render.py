@@ -22,7 +22,7 @@ from .glossary import CATEGORIES, Term
 from .markdown import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
-from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
+from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn, walk
 from .slugs import slugify
 
 TOC_LABEL_LENGTH = 32
@@ -54,6 +54,10 @@ def papers_path() -> str:
 
 def timeline_path() -> str:
     return "timeline.md"
+
+
+def questions_path() -> str:
+    return "questions.md"
 
 
 DISCUSSED_IN = "KB-DISCUSSED-IN:"
@@ -152,7 +156,8 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     shown = shown_digest.topic(topic.slug) if shown_digest else None
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
-    lines = _front_matter(topic.tags, context)
+    summary, _ = topic_summary(topic, shown, context.language)
+    lines = _front_matter(topic.tags, context, summary)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
@@ -202,7 +207,8 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         title = (translated or topic).title
         link = relative(digest_path(digest), topic_path(digest, topic))
         facts = " · ".join(_facts(topic, messages))
-        lines.append(f"{number}. [{title}]({link})" + (f" · {facts}" if facts else ""))
+        lines.append(f"{number}. [{title}]({link})" + (f" · {facts}" if facts else "") + "  ")
+        lines.append("    " + summary_markdown(topic, translated, context))
     references = original.references or digest.references
     if references is not None:
         lines += ["", _heading(2, references.title, references.anchor, references.title), ""]
@@ -250,8 +256,9 @@ def render_home(archive: Archive, context: Context) -> str:
         for topic in digest.topics:
             translated = shown.topic(topic.slug) if shown else None
             lines.append(
-                f"- [{(translated or topic).title}]({relative(path, topic_path(digest, topic))})"
+                f"- [{(translated or topic).title}]({relative(path, topic_path(digest, topic))})  "
             )
+            lines.append("    " + summary_markdown(topic, translated, context))
         lines.append("")
     lines += [
         f"## {messages('home.browse_tags')} {{ #tags }}",
@@ -344,6 +351,11 @@ def render_glossary(terms: tuple[Term, ...], context: Context, source_language: 
                 )
                 lines += [f"*{messages('glossary.aliases')}*: " + " · ".join(forms), ""]
             lines += [escape(term.short[language]), "", escape(term.long[language]), ""]
+            lines += [
+                f'**{messages("glossary.source")}**: *{escape(term.source)}*{{ lang="en" }}',
+                "{ .kb-source }",
+                "",
+            ]
             related = [ids[r] for r in term.related if r in ids]
             if related:
                 links = (f"[{escape(r.names[language])}](#{r.id})" for r in related)
@@ -373,6 +385,7 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
         {messages("nav.home"): home_path()},
         {messages("nav.digests"): digests},
         {messages("nav.timeline"): timeline_path()},
+        {messages("nav.questions"): questions_path()},
         {messages("nav.tags"): tags_path()},
         {messages("nav.glossary"): glossary_path()},
         {messages("nav.papers"): papers_path()},
@@ -403,6 +416,65 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
             )
         )
     return [" · ".join(links), "{: .kb-timeline }", ""] if links else []
+
+
+def questions(topic: Topic) -> list[Thread]:
+    """The questions of a topic that open a thread, in source order."""
+    return [t for t in topic.threads if t.label.role is Role.QUESTION]
+
+
+def answers(thread: Thread) -> int:
+    """The replies to a question: its A turns and the researchers speaking under it."""
+    return sum(
+        1
+        for node in thread.body
+        if isinstance(node, Turn)
+        and node.label is not None
+        and node.label.role in (Role.ANSWER, Role.SPEAKER)
+    )
+
+
+def render_questions(archive: Archive, context: Context) -> str:
+    """Every question of every digest, once: by its topic's first tag, then by date.
+
+    Each links to its ``#qN`` and says how many answers it has; only the
+    titles are on the page, so search finds a question here without a
+    second copy of its answers.
+    """
+    messages = context.messages
+    path = questions_path()
+    groups: dict[str, list[str]] = {}
+    total = 0
+    for digest in reversed(archive.digests):
+        for topic in digest.topics:
+            asked = questions(topic)
+            if not asked:
+                continue
+            tag = topic.tags[0] if topic.tags and topic.tags[0] in context.tags else ""
+            shown_digest = archive.translation(digest, context.language)
+            shown = shown_digest.topic(topic.slug) if shown_digest else None
+            titles = {t.anchor: t.title for t in (questions(shown) if shown else [])}
+            link = relative(path, topic_path(digest, topic))
+            topic_title = escape(_shown_title(archive, digest, topic, context.language))
+            for thread in asked:
+                title = plain_text(titles.get(thread.anchor, thread.title)) or thread.anchor
+                count = answers(thread)
+                facts = messages.count("answers", count) if count else messages("questions.open")
+                groups.setdefault(tag, []).append(
+                    f"- [{escape(title)}]({link}#{thread.anchor}) · {digest.id} · "
+                    f"[{topic_title}]({link}) · *{facts}*"
+                )
+                total += 1
+    lines = [
+        f"# {messages('questions.title')}",
+        "",
+        messages("questions.intro", questions=messages.count("questions", total)),
+        "",
+    ]
+    for tag in [*(t for t in context.tags if t in groups), *([""] if "" in groups else [])]:
+        name = context.tags[tag].name(context.language) if tag else messages("questions.untagged")
+        lines += [f"## {escape(name)} {{ #{tag or 'untagged'} }}", "", *groups[tag], ""]
+    return join_lines(lines)
 
 
 def render_timeline(archive: Archive, context: Context) -> str:
@@ -502,6 +574,47 @@ def render_connections(
     return lines
 
 
+SUMMARY_LENGTH = 90
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s")
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+
+
+def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str, bool]:
+    """The topic's one-line summary in ``language``, and whether it is only an excerpt.
+
+    A summary is the site's own words, from the digest's sidecar. Without one
+    in this language, the topic's first sentence stands in, marked as such.
+    """
+    if topic.summary.get(language):
+        return topic.summary[language], False
+    return first_sentence(shown or topic), True
+
+
+def first_sentence(topic: Topic) -> str:
+    """The first sentence a reader meets on the topic's page, shortened."""
+    for node in walk(topic.body):
+        if isinstance(node, Thread) and node.title:
+            text = node.title
+        elif isinstance(node, Turn) and node.chunks and not node.chunks[0].raw_html:
+            text = " ".join(node.chunks[0].lines)
+        else:
+            continue
+        plain = _URL_IN_TEXT.sub("", plain_text(text)).strip(" ：:，,")
+        if plain:
+            return shorten(_SENTENCE_END.split(plain, maxsplit=1)[0].strip(), SUMMARY_LENGTH)
+    return ""
+
+
+def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str:
+    text, excerpt = topic_summary(topic, shown, context.language)
+    if not text:
+        return ""
+    if excerpt:
+        label = context.messages("summary.excerpt")
+        return f"*{escape(label)}{escape(text)}*{{ .kb-summary .kb-excerpt }}"
+    return f"*{escape(text)}*{{ .kb-summary }}"
+
+
 def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
     questions = sum(1 for thread in topic.threads if thread.label.role is Role.QUESTION)
     discussions = len(topic.threads) - questions
@@ -515,11 +628,18 @@ def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
             yield messages.count(key, n)
 
 
-def _front_matter(tag_ids: Iterable[str], context: Context) -> list[str]:
+def _front_matter(tag_ids: Iterable[str], context: Context, description: str = "") -> list[str]:
     names = [context.tags[tag].name(context.language) for tag in tag_ids if tag in context.tags]
-    if not names:
+    if not names and not description:
         return []
-    return ["---", "tags:", *(f"  - {_yaml_string(name)}" for name in names), "---", ""]
+    lines = ["---"]
+    if names:
+        lines += ["tags:", *(f"  - {_yaml_string(name)}" for name in names)]
+    if description:
+        # Material writes it as the page's <meta name="description">: a shared
+        # link previews what the topic concluded, not the site's boilerplate.
+        lines.append(f"description: {_yaml_string(description)}")
+    return [*lines, "---", ""]
 
 
 def _yaml_string(text: str) -> str:

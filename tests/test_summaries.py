@@ -1,0 +1,43 @@
+"""One-line summaries: the site's words on what a topic concluded, wherever it is listed."""
+
+from __future__ import annotations
+
+import html
+from xml.sax.saxutils import escape as xml_escape
+
+import pytest
+import yaml
+
+from conftest import ROOT, build_site, make_project
+
+pytestmark = pytest.mark.build
+
+SIDECAR = yaml.safe_load((ROOT / "docs" / "notes" / "20231112.yml").read_text(encoding="utf-8"))
+SUMMARY = {entry["slug"]: entry["summary"] for entry in SIDECAR["topics"]}
+
+
+def test_every_seed_topic_has_a_summary_in_both_languages():
+    assert len(SUMMARY) == 8
+    assert all(summary.get("zh") and summary.get("en") for summary in SUMMARY.values())
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "zh"), ("en/", "en")])
+def test_a_summary_is_the_meta_description_and_is_listed(real_site, prefix, language):
+    text = SUMMARY["knowledge-updates"][language]
+    topic = real_site.page(f"{prefix}2023-11-12/knowledge-updates")
+    assert f'<meta name="description" content="{html.escape(text)}">' in topic
+    for listing in (f"{prefix}2023-11-12", prefix):
+        page = html.unescape(real_site.page(listing))
+        assert f'<em class="kb-summary">{text}</em>' in page, listing
+    feed = (real_site.site / prefix / "feed.xml").read_text(encoding="utf-8")
+    assert f"<summary>{xml_escape(text)}</summary>" in feed
+
+
+def test_a_topic_without_summary_shows_its_first_sentence_as_an_excerpt(tmp_path):
+    note = "## 话题\n\nQ：为什么要这样做？后面还有。\n\nA：因为。\n"
+    result = build_site(make_project(tmp_path, {"20240102.md": note}), tmp_path / "site")
+    assert result.error is None, result.log
+    digest = html.unescape(result.page("2024-01-02"))
+    assert '<em class="kb-summary kb-excerpt">摘录：为什么要这样做？</em>' in digest
+    topic = result.page("2024-01-02/hua-ti")
+    assert '<meta name="description" content="为什么要这样做？">' in topic
