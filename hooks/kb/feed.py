@@ -29,10 +29,9 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
         shown = archive.translation(digest, context.language) or digest
         for topic in digest.topics:
             title = plain_text((shown.topic(topic.slug) or topic).title)
-            summary = (
-                topic_summary(topic, shown.topic(topic.slug), context.language)[0]
-                or digest_title(digest, messages)
-            )
+            summary = topic_summary(topic, shown.topic(topic.slug), context.language)[
+                0
+            ] or digest_title(digest, messages)
             url = page_url(site_url, prefix, topic_path(digest, topic))
             entries.append(
                 "  <entry>\n"

@@ -156,8 +156,11 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     shown = shown_digest.topic(topic.slug) if shown_digest else None
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
-    summary, _ = topic_summary(topic, shown, context.language)
-    lines = _front_matter(topic.tags, context, summary)
+    summary, excerpt = topic_summary(topic, shown, context.language)
+    shown_summary = (
+        context.messages("summary.excerpt") + summary if excerpt and summary else summary
+    )
+    lines = _front_matter(topic.tags, context, summary, shown_summary)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
@@ -628,7 +631,9 @@ def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
             yield messages.count(key, n)
 
 
-def _front_matter(tag_ids: Iterable[str], context: Context, description: str = "") -> list[str]:
+def _front_matter(
+    tag_ids: Iterable[str], context: Context, description: str = "", summary: str = ""
+) -> list[str]:
     names = [context.tags[tag].name(context.language) for tag in tag_ids if tag in context.tags]
     if not names and not description:
         return []
@@ -639,6 +644,8 @@ def _front_matter(tag_ids: Iterable[str], context: Context, description: str = "
         # Material writes it as the page's <meta name="description">: a shared
         # link previews what the topic concluded, not the site's boilerplate.
         lines.append(f"description: {_yaml_string(description)}")
+    if summary:
+        lines.append(f"summary: {_yaml_string(summary)}")  # for the tag index
     return [*lines, "---", ""]
 
 
