@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import glue
-from kb import related, render
+from kb import graph, related, render
 from kb.linking import MentionExtension
 from kb.model import Archive
 
@@ -27,6 +28,7 @@ class _Connections:
     pages: dict[str, related.TopicKey] = field(default_factory=dict)
     page: Page | None = None
     files: Files | None = None
+    graph: graph.Graph | None = None  # in this build's language
 
     def here(self) -> related.TopicKey | None:
         return self.pages.get(self.page.file.src_uri) if self.page else None
@@ -59,16 +61,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     language = build.languages.current
     archive = sources.archive
     shown = Archive(tuple(archive.translation(d, language) or d for d in archive.digests))
-    names = related.TopicNames(
-        {
-            related.TopicKey(digest.id, topic.slug): (
-                render.plain_text((shown_digest.topic(topic.slug) or topic).title),
-                topic.aliases,
-            )
-            for digest, shown_digest in zip(archive.digests, shown.digests, strict=True)
-            for topic in digest.topics
-        }
-    )
+    named = {
+        related.TopicKey(digest.id, topic.slug): (
+            render.plain_text((shown_digest.topic(topic.slug) or topic).title),
+            topic.aliases,
+        )
+        for digest, shown_digest in zip(archive.digests, shown.digests, strict=True)
+        for topic in digest.topics
+    }
+    names = related.TopicNames(named)
     connections = _Connections(
         names=names,
         term_names={term.id: term.names[language] for term in sources.glossary},
@@ -79,8 +80,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             for topic in digest.topics
         },
     )
-    for mention in related.mentions(shown, names):
+    found = related.mentions(shown, names)
+    for mention in found:
         connections.backlinks[mention.target].append(mention)
+    connections.graph = graph.archive_graph(
+        {key: title for key, (title, _) in named.items()},
+        sources.profiles,
+        sources.relations,
+        connections.term_names,
+        {paper.id: paper.title for paper in sources.papers},
+        ((mention.source, mention.target) for mention in found),
+    )
     _connections = connections
     glue.install(config, MentionExtension(connections.find, connections.href, connections.active))
     return config
@@ -96,6 +106,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     build = glue.current()
     archive = build.sources.archive
     digest = archive.digest(here.digest)
+    context = glue.render_context(config, build)
     lines = render.render_connections(
         archive,
         digest,
@@ -103,6 +114,66 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         _connections.relations.get(here, ()),
         _connections.backlinks.get(here, []),
         _connections.term_names,
-        glue.render_context(config, build),
+        context,
     )
-    return markdown.rstrip("\n") + "\n\n" + "\n".join(lines) if lines else markdown
+    lines += render.render_graph_section(graph.topic_id(here), context)
+    return markdown.rstrip("\n") + "\n\n" + "\n".join(lines)
+
+
+# After mkdocs-static-i18n's on_files (-100), which cannot handle generated files.
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """The archive's graph page."""
+    build = glue.current()
+    content = render.render_graph(_connections.graph, glue.render_context(config, build))
+    page = File.generated(config, render.graph_path(), content=content)
+    page.edit_uri = None
+    files.append(page)
+    return files
+
+
+_DRAWING = re.compile(f"<p>{re.escape(render.GRAPH_MARKER)}([^<]*)</p>")
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The drawings, where render left their markers: the archive's, or a topic's own."""
+    if render.GRAPH_MARKER not in html or _connections.graph is None:
+        return html
+    build = glue.current()
+    messages = build.sources.messages[build.languages.current]
+    kinds = {
+        kind: messages(f"graph.kind.{kind}") for kind in (graph.TOPIC, graph.TERM, graph.PAPER)
+    }
+
+    def href(node: graph.Node) -> str | None:
+        path, _, fragment = render.node_path(node.id).partition("#")
+        url = glue.url_from(page, files, path)
+        return None if url is None else url + (f"#{fragment}" if fragment else "")
+
+    def draw(marker: re.Match) -> str:
+        centre = marker.group(1) or None
+        whole = _connections.graph
+        if centre is None:
+            size = graph.size_for(whole)
+            return graph.svg(
+                whole,
+                build.sources.graph_layout,
+                size,
+                href,
+                kinds,
+                messages("graph.label"),
+                named=graph.hubs(whole),
+            )
+        near = whole.neighbourhood(centre)
+        size = 360.0
+        return graph.svg(
+            near,
+            graph.radial(near, centre, size),
+            size,
+            href,
+            kinds,
+            messages("graph.label"),
+            centre,
+        )
+
+    return _DRAWING.sub(draw, html)

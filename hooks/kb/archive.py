@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from . import editornotes, glossary, related
+from . import editornotes, glossary, graph, related
 from . import messages as messages_module
 from .glossary import Term, term_matcher
 from .messages import Messages
@@ -24,6 +24,7 @@ from .papers import (
 from .parse import heading_language, note_name, parse_digest
 from .render import (
     glossary_path,
+    graph_path,
     home_path,
     papers_path,
     questions_path,
@@ -51,6 +52,8 @@ class Sources:
     citations: dict[str, tuple[Citation, ...]]  # of each digest, by id (not translations)
     problems: tuple[Problem, ...]
     editor_notes: dict[str, tuple[editornotes.Placed, ...]] = field(default_factory=dict)
+    # The archive graph's layout, by node id: the same in every language.
+    graph_layout: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -251,6 +254,18 @@ def load(
             )
 
     archive = Archive(tuple(sorted(digests, key=chronological)), translations)
+    relations = related.related(profiles)
+    drawn = graph.archive_graph(
+        {
+            related.TopicKey(digest.id, topic.slug): topic.title
+            for digest in archive.digests
+            for topic in digest.topics
+        },
+        profiles,
+        relations,
+        {term.id: term.names[source_language] for term in terms},
+        {paper.id: paper.title for paper in known_papers},
+    )
     return Sources(
         archive,
         tags,
@@ -259,10 +274,11 @@ def load(
         known_papers,
         references,
         profiles,
-        related.related(profiles),
+        relations,
         cited,
         tuple(problems),
         placed,
+        graph.layout(drawn, graph.size_for(drawn)),
     )
 
 
@@ -346,6 +362,7 @@ def _reserved(languages: tuple[str, ...]) -> frozenset[str]:
         papers_path,
         timeline_path,
         questions_path,
+        graph_path,
     )
     own = {PurePosixPath(page()).stem for page in pages}
     return frozenset({*own, *languages, "notes", "assets", "search", "feed", "papers-bib"})

@@ -60,6 +60,14 @@ def questions_path() -> str:
     return "questions.md"
 
 
+def graph_path() -> str:
+    return "graph.md"
+
+
+GRAPH_MARKER = "KB-GRAPH:"
+"""Where a graph's drawing goes (the whole archive's, or ``KB-GRAPH:<node id>``'s)."""
+
+
 DISCUSSED_IN = "KB-DISCUSSED-IN:"
 """Marks where a term's "discussed in" list goes, once every page is rendered."""
 
@@ -389,6 +397,7 @@ def nav(archive: Archive, messages: Messages, language: str) -> list:
         {messages("nav.digests"): digests},
         {messages("nav.timeline"): timeline_path()},
         {messages("nav.questions"): questions_path()},
+        {messages("nav.graph"): graph_path()},
         {messages("nav.tags"): tags_path()},
         {messages("nav.glossary"): glossary_path()},
         {messages("nav.papers"): papers_path()},
@@ -515,13 +524,13 @@ def render_timeline(archive: Archive, context: Context) -> str:
 # one should list the discussions of it first, and the reference entry after.
 REFERENCE_PAGE = ("---", "search:", "  boost: 0.5", "---", "")
 
-RELATED_ANCHOR, MENTIONED_ANCHOR = "related", "mentioned-in"
+RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR = "related", "mentioned-in", "graph"
 # Material's search leaves out a section under a heading with this attribute,
 # and a block with it: lists of other pages' titles, where a search for those
 # titles should not land.
 NOT_SEARCHED = "data-search-exclude"
 # The sections render_connections ends a topic page with.
-CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR})
+CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR})
 
 
 def render_connections(
@@ -616,6 +625,70 @@ def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str
         label = context.messages("summary.excerpt")
         return f"*{escape(label)}{escape(text)}*{{ .kb-summary .kb-excerpt }}"
     return f"*{escape(text)}*{{ .kb-summary }}"
+
+
+def node_path(node_id: str) -> str:
+    """The page (and anchor) a graph node stands for, docs-relative."""
+    kind, _, name = node_id.partition(":")
+    if kind == "topic":
+        return f"{name}.md"
+    if kind == "term":
+        return f"{glossary_path()}#{name}"
+    return f"{papers_path()}#paper-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def render_graph(graph, context: Context) -> str:
+    """The archive's graph page: the drawing, then the same as a plain list.
+
+    The list is the drawing's equivalent for a screen reader or a reader
+    without a pointer: every topic with the terms it mentions, the papers it
+    cites and the topics it relates to or names.
+    """
+    messages = context.messages
+    path = graph_path()
+    labels = {node.id: node.label for node in graph.nodes}
+    joined: dict[str, dict[str, list[str]]] = {}
+    for edge in graph.edges:
+        kind = edge.target.partition(":")[0] if edge.kind != "related" else "related"
+        joined.setdefault(edge.source, {}).setdefault(kind, []).append(edge.target)
+        if edge.kind == "related":
+            joined.setdefault(edge.target, {}).setdefault(kind, []).append(edge.source)
+    lines = [
+        f"# {messages('graph.title')}",
+        "",
+        messages("graph.intro"),
+        "",
+        GRAPH_MARKER,
+        "",
+        f"## {messages('graph.as_list')} {{ #as-list }}",
+        "",
+    ]
+    for node in (n for n in graph.nodes if n.kind == "topic"):
+        link = relative(path, node_path(node.id))
+        parts = []
+        for kind in ("term", "paper", "topic", "related"):
+            targets = joined.get(node.id, {}).get(kind, [])
+            if targets:
+                items = ", ".join(
+                    f"[{escape(labels[t])}]({relative(path, node_path(t))})" for t in targets
+                )
+                parts.append(f"{messages(f'graph.list.{kind}')}: {items}")
+        joins = " — " + "; ".join(parts) if parts else ""
+        lines.append(f"- [{escape(node.label)}]({link}){joins}")
+    return join_lines(lines)
+
+
+def render_graph_section(node_id: str, context: Context) -> list[str]:
+    """The small graph that ends a topic page: the topic and what it joins."""
+    messages = context.messages
+    return [
+        f"## {messages('graph.local')} {{ #{GRAPH_ANCHOR} {NOT_SEARCHED} }}",
+        "",
+        messages("graph.local_intro", link=relative(node_path(node_id), graph_path())),
+        "",
+        f"{GRAPH_MARKER}{node_id}",
+        "",
+    ]
 
 
 def _facts(topic: Topic, messages: Messages) -> Iterator[str]:

@@ -1,0 +1,260 @@
+"""How topics connect: a graph of topics, glossary terms and papers, drawn as SVG.
+
+The relations are the ones the site already computes (``kb.related``): a
+topic mentions the terms of its profile and cites its papers, and relates
+to the topics it shares the most with. The layout is computed at build
+time, deterministically (the same archive draws the same picture), and the
+drawing is plain SVG whose nodes are links: no script, no library, nothing
+from another host, and it works with the keyboard (each node is a link in
+reading order) beside a plain list that says the same.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from .related import Profile, Relation, TopicKey
+
+TOPIC, TERM, PAPER = "topic", "term", "paper"
+MENTIONS, CITES, RELATED = "mentions", "cites", "related"
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def neighbourhood(self, node_id: str) -> Graph:
+        """``node_id``, the nodes it is joined to, and the edges among them."""
+        near = {node_id} | {
+            edge.target if edge.source == node_id else edge.source
+            for edge in self.edges
+            if node_id in (edge.source, edge.target)
+        }
+        return Graph(
+            tuple(node for node in self.nodes if node.id in near),
+            tuple(e for e in self.edges if e.source in near and e.target in near),
+        )
+
+
+def topic_id(key: TopicKey) -> str:
+    return f"topic:{key.digest}/{key.slug}"
+
+
+def archive_graph(
+    titles: dict[TopicKey, str],
+    profiles: dict[TopicKey, Profile],
+    relations: dict[TopicKey, tuple[Relation, ...]],
+    term_names: dict[str, str],
+    paper_titles: dict[str, str],
+    mentions: Iterable[tuple[TopicKey, TopicKey]] = (),
+) -> Graph:
+    """Every topic, the terms and papers they bring up, and how they join.
+
+    ``titles`` are the topics' titles in the language drawn, in archive order;
+    ``mentions`` the topics that name another (kb.related.mentions).
+    """
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for key, title in titles.items():
+        nodes[topic_id(key)] = Node(topic_id(key), TOPIC, title)
+    for key in titles:
+        profile = profiles.get(key)
+        if profile is None:
+            continue
+        for term in sorted(profile.terms):
+            if term in term_names:
+                nodes.setdefault(f"term:{term}", Node(f"term:{term}", TERM, term_names[term]))
+                edges.append(Edge(topic_id(key), f"term:{term}", MENTIONS))
+        for paper in sorted(profile.papers):
+            label = paper_titles.get(paper, f"arXiv:{paper}")
+            nodes.setdefault(f"paper:{paper}", Node(f"paper:{paper}", PAPER, label))
+            edges.append(Edge(topic_id(key), f"paper:{paper}", CITES))
+    joined: set[frozenset[str]] = set()
+    for key in titles:
+        for relation in relations.get(key, ()):
+            pair = frozenset({topic_id(key), topic_id(relation.topic)})
+            if relation.topic in titles and len(pair) == 2 and pair not in joined:
+                joined.add(pair)
+                edges.append(Edge(topic_id(key), topic_id(relation.topic), RELATED))
+    named: set[tuple[str, str]] = set()
+    for source, target in mentions:
+        pair = (topic_id(source), topic_id(target))
+        if source in titles and target in titles and source != target and pair not in named:
+            named.add(pair)
+            edges.append(Edge(*pair, MENTIONS))
+    return Graph(tuple(nodes.values()), tuple(edges))
+
+
+def hubs(graph: Graph, least: int = 3) -> set[str]:
+    """The terms joined to at least ``least`` topics: the names a large drawing shows."""
+    degree: dict[str, int] = defaultdict(int)
+    for edge in graph.edges:
+        degree[edge.target] += 1
+    return {node.id for node in graph.nodes if node.kind == TERM and degree[node.id] >= least}
+
+
+def size_for(graph: Graph) -> float:
+    """The drawing's side: room for every node at about the same density."""
+    return max(480.0, round(28 * math.sqrt(len(graph.nodes))))
+
+
+def layout(
+    graph: Graph, size: float, iterations: int | None = None
+) -> dict[str, tuple[float, float]]:
+    """Positions in a ``size`` × ``size`` square, by a force layout that repeats itself.
+
+    Fruchterman and Reingold's springs, with repulsion only between nodes in
+    neighbouring cells of a grid, so that a thousand topics take a moment,
+    not minutes. Nodes start on a golden-angle spiral in graph order.
+    """
+    count = len(graph.nodes)
+    if count == 0:
+        return {}
+    # A large archive settles in fewer rounds: each costs a moment per thousand nodes.
+    iterations = iterations or (60 if count <= 400 else 25)
+    ideal = size / math.sqrt(count) * 1.4
+    position = {}
+    for index, node in enumerate(graph.nodes):
+        radius = ideal * math.sqrt(index + 0.5) * 0.5
+        angle = index * 2.399963229728653
+        position[node.id] = [
+            size / 2 + radius * math.cos(angle),
+            size / 2 + radius * math.sin(angle),
+        ]
+    temperature = size / 10
+    for _ in range(iterations):
+        shift = {node_id: [0.0, 0.0] for node_id in position}
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for node_id, (x, y) in position.items():
+            cells[(int(x // ideal), int(y // ideal))].append(node_id)
+        for (cx, cy), members in cells.items():
+            nearby = [
+                other
+                for dx in (-1, 0, 1)
+                for dy in (-1, 0, 1)
+                for other in cells.get((cx + dx, cy + dy), ())
+            ]
+            for node_id in members:
+                x, y = position[node_id]
+                for other in nearby:
+                    if other == node_id:
+                        continue
+                    ox, oy = position[other]
+                    dx, dy = x - ox, y - oy
+                    distance = math.hypot(dx, dy) or 0.01
+                    force = ideal * ideal / distance
+                    shift[node_id][0] += dx / distance * force
+                    shift[node_id][1] += dy / distance * force
+        for edge in graph.edges:
+            (x, y), (ox, oy) = position[edge.source], position[edge.target]
+            dx, dy = x - ox, y - oy
+            distance = math.hypot(dx, dy) or 0.01
+            force = distance * distance / ideal
+            for node_id, sign in ((edge.source, -1), (edge.target, 1)):
+                shift[node_id][0] += sign * dx / distance * force
+                shift[node_id][1] += sign * dy / distance * force
+        for node_id, (sx, sy) in shift.items():
+            length = math.hypot(sx, sy) or 0.01
+            step = min(length, temperature)
+            x = position[node_id][0] + sx / length * step
+            y = position[node_id][1] + sy / length * step
+            position[node_id] = [min(size - 12, max(12, x)), min(size - 12, max(12, y))]
+        temperature *= 0.94
+    return {node_id: (round(x, 1), round(y, 1)) for node_id, (x, y) in position.items()}
+
+
+def radial(graph: Graph, centre: str, size: float) -> dict[str, tuple[float, float]]:
+    """``centre`` in the middle, its neighbours on a circle, topics, terms, papers in turn.
+
+    For a topic's own small graph: readable at once, and cheap enough for
+    every topic page of a large archive.
+    """
+    order = {TOPIC: 0, TERM: 1, PAPER: 2}
+    around = sorted(
+        (node for node in graph.nodes if node.id != centre), key=lambda n: order[n.kind]
+    )
+    middle = size / 2
+    position = {centre: (middle, middle)}
+    for index, node in enumerate(around):
+        angle = 2 * math.pi * index / max(len(around), 1) - math.pi / 2
+        ring = middle * (0.78 if index % 2 else 0.62)
+        position[node.id] = (
+            round(middle + ring * math.cos(angle), 1),
+            round(middle + ring * math.sin(angle), 1),
+        )
+    return position
+
+
+RADIUS = {TOPIC: 6, TERM: 5, PAPER: 4}
+
+
+def svg(
+    graph: Graph,
+    position: dict[str, tuple[float, float]],
+    size: float,
+    href: Callable[[Node], str | None],
+    kinds: dict[str, str],
+    label: str,
+    centre: str | None = None,
+    named: Iterable[str] | None = None,
+) -> str:
+    """The drawing: edges under nodes, each node a link named by its kind and title.
+
+    ``kinds`` names each kind of node in the page's language; ``label``
+    names the whole drawing for assistive technology. The nodes in ``named``
+    (default: every node) show their name; the others show it on hover.
+    """
+    named = set(named) if named is not None else {node.id for node in graph.nodes}
+    parts = [
+        f'<svg class="kb-graph" viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
+        f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
+        '<g class="kb-graph-edges" aria-hidden="true">',
+    ]
+    for edge in graph.edges:
+        (x1, y1), (x2, y2) = position[edge.source], position[edge.target]
+        parts.append(
+            f'<line class="kb-edge kb-edge--{edge.kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>'
+        )
+    parts.append("</g>")
+    for node in graph.nodes:
+        x, y = position[node.id]
+        target = href(node)
+        name = f"{kinds[node.kind]}: {node.label}"
+        classes = f"kb-node kb-node--{node.kind}"
+        if node.id == centre:
+            classes += " kb-node--centre"
+        shape = (
+            f'<circle cx="{x}" cy="{y}" r="{RADIUS[node.kind] + (3 if node.id == centre else 0)}"/>'
+            f"<title>{escape(name)}</title>"
+        )
+        if node.id in named:
+            text = node.label if len(node.label) <= 16 else node.label[:15] + "…"
+            shape += f'<text x="{x + 8}" y="{y + 3}" aria-hidden="true">{escape(text)}</text>'
+        if target is None:
+            parts.append(f'<g class="{classes}">{shape}</g>')
+        else:
+            parts.append(
+                f'<a class="{classes}" href={quoteattr(target)} aria-label={quoteattr(name)}>'
+                f"{shape}</a>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)

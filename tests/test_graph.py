@@ -1,0 +1,110 @@
+"""The graph of how topics connect: the model's relations, drawn as links."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+
+from conftest import ROOT
+from kb import archive, graph, related
+
+SOURCES = archive.load(
+    ROOT / "docs" / "notes",
+    ROOT / "data",
+    source_language="zh",
+    languages=("zh", "en"),
+    root=ROOT,
+)
+
+
+def _seed_graph() -> graph.Graph:
+    titles = {
+        related.TopicKey(d.id, t.slug): t.title for d in SOURCES.archive.digests for t in d.topics
+    }
+    return graph.archive_graph(
+        titles,
+        SOURCES.profiles,
+        SOURCES.relations,
+        {term.id: term.names["zh"] for term in SOURCES.glossary},
+        {paper.id: paper.title for paper in SOURCES.papers},
+    )
+
+
+def test_the_edges_are_the_models_relations():
+    drawn = _seed_graph()
+    edges = {(e.source, e.target, e.kind) for e in drawn.edges}
+    expected = set()
+    for key, profile in SOURCES.profiles.items():
+        topic = graph.topic_id(key)
+        expected |= {(topic, f"term:{term}", graph.MENTIONS) for term in profile.terms}
+        expected |= {(topic, f"paper:{paper}", graph.CITES) for paper in profile.papers}
+    pairs = {
+        frozenset({graph.topic_id(key), graph.topic_id(r.topic)})
+        for key, relations in SOURCES.relations.items()
+        for r in relations
+    }
+    assert {e for e in edges if e[2] != graph.RELATED} == expected
+    assert {frozenset(e[:2]) for e in edges if e[2] == graph.RELATED} == pairs
+    assert len(drawn.nodes) == len({n.id for n in drawn.nodes})
+
+
+def test_the_layout_is_deterministic_and_inside_the_drawing():
+    drawn = _seed_graph()
+    size = graph.size_for(drawn)
+    first, second = graph.layout(drawn, size), graph.layout(drawn, size)
+    assert first == second == SOURCES.graph_layout
+    assert all(0 < x < size and 0 < y < size for x, y in first.values())
+
+
+def test_every_node_is_a_named_link():
+    drawn = _seed_graph()
+    kinds = {"topic": "话题", "term": "术语", "paper": "论文"}
+    picture = graph.svg(drawn, SOURCES.graph_layout, 500, lambda n: f"#{n.id}", kinds, "关系图")
+    links = re.findall(
+        r'<a class="kb-node kb-node--(\w+)" href="[^"]+" aria-label="([^"]+)">', picture
+    )
+    assert len(links) == len(drawn.nodes)
+    assert all(label.startswith(kinds[kind] + ": ") for kind, label in links)
+    assert "<script" not in picture and "http" not in picture.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+
+
+def test_a_topics_neighbourhood_holds_what_it_joins():
+    drawn = _seed_graph()
+    centre = "topic:2023-11-12/length-extrapolation"
+    near = drawn.neighbourhood(centre)
+    joined = {e.target for e in drawn.edges if e.source == centre} | {
+        e.source for e in drawn.edges if e.target == centre
+    }
+    assert {n.id for n in near.nodes} == joined | {centre}
+    position = graph.radial(near, centre, 360)
+    assert position[centre] == (180, 180) and len(position) == len(near.nodes)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_graph_page_and_each_topics_graph_are_built(real_site, prefix):
+    page = real_site.page(f"{prefix}graph")
+    assert page.count('<a class="kb-node') == len(_seed_graph().nodes)
+    assert 'id="as-list"' in page
+    topic = real_site.page(f"{prefix}2023-11-12/length-extrapolation")
+    assert 'id="graph"' in topic and "kb-node--centre" in topic
+    assert 'href="../../graph/"' in topic
+
+
+@pytest.mark.browser
+def test_a_reader_moves_through_the_graph_by_keyboard_and_follows_a_node(page, server):
+    page.goto(server + "graph/")
+    first = page.locator("svg.kb-graph a").first
+    first.focus()
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Tab")
+    following = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused and following and focused != following
+    target = urljoin(page.url, page.evaluate("document.activeElement.getAttribute('href')"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == target
