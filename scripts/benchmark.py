@@ -12,14 +12,17 @@ translations) with N topics, builds them, and prints a table (and, with
 - rebuild: ``mkdocs serve``'s rebuild after one digest is edited;
 - peak memory of the bilingual build; a topic page's HTML, its first load
   (HTML, CSS, JS and search index, gzipped); each search index against the
-  plain text it indexes.
+  plain text it indexes;
+- the archive graph page: its weight, and Chromium's time to load it.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import gzip
+import http.server
 import itertools
 import json
 import os
@@ -31,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -316,6 +320,51 @@ def weights(site: Path) -> dict[str, float]:
     return figures
 
 
+def graph_figures(site: Path, runs: int = 3) -> dict[str, float]:
+    """The archive graph page's weight, and how long Chromium takes to show it.
+
+    The render time is from asking for the page to its load event, served
+    on 127.0.0.1, median of ``runs``; skipped without Playwright or Chromium.
+    """
+    page = site / "graph" / "index.html"
+    figures = {
+        "graph_html_kib": page.stat().st_size / 1024,
+        "graph_gzip_kib": len(gzip.compress(page.read_bytes())) / 1024,
+    }
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return figures
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return figures
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    args += ["--disable-component-update", "--no-first-run"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+            times = []
+            for _ in range(runs):
+                tab = browser.new_page()
+                started = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{server.server_address[1]}/graph/", wait_until="load")
+                times.append((time.perf_counter() - started) * 1000)
+                tab.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    figures["graph_render_ms"] = statistics.median(times)
+    return figures
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
 def measure(topics: int, translations: bool, runs: int, serve: bool, keep: Path | None) -> dict:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -342,6 +391,7 @@ def measure(topics: int, translations: bool, runs: int, serve: bool, keep: Path 
             "plain_cpu_s": statistics.median(cpu for _, cpu in bare),
             "peak_mib": max(memory),
             **weights(folder / "site"),
+            **graph_figures(folder / "site"),
         }
         result["second_language_ratio"] = result["bilingual_s"] / result["one_language_s"]
         result["hooks_overhead_ratio"] = result["one_language_s"] / result["plain_s"]
@@ -441,6 +491,9 @@ def _row(result: dict) -> str:
         for lang in ("zh", "en")
         if f"search_{lang}_vs_text" in result
     ]
+    fields.append(f"graph {result['graph_gzip_kib']:.0f} KiB gz")
+    if "graph_render_ms" in result:
+        fields.append(f"graph render {result['graph_render_ms']:.0f} ms")
     if "rebuild_s" in result:
         fields.append(f"rebuild {result['rebuild_s']:.2f}s")
     return " | ".join(fields)

@@ -18,6 +18,8 @@ PAGE_TYPES = {
     "tags": "tags/",
     "timeline": "timeline/",
     "translations": "translations/",
+    "questions": "questions/",
+    "graph": "graph/",
     "404": "404.html",
 }
 EVERY_PAGE = [
@@ -61,6 +63,7 @@ MOBILE = [
     ("en-topic", "en/2023-11-12/knowledge-updates/"),
     ("home", ""),
     ("en-papers", "en/papers/"),
+    ("graph", "graph/"),
 ]
 
 
