@@ -91,6 +91,8 @@ def prose(markdown: str) -> str:
     ``…/fully-sharded-data-parallel…``, a paper title linked as text).
     Offsets are kept: a find in the result is a find in the line.
     """
+    if not any(mark in markdown for mark in "[`</&\\"):
+        return markdown  # most lines: nothing to blank, and parsing them is the cost
     shown = [" "] * len(markdown)
     cursor = 0
     depth = 0
@@ -103,6 +105,10 @@ def prose(markdown: str) -> str:
             elif child.type in ("text", "code_inline") and child.content:
                 start = markdown.find(child.content, cursor)
                 if start < 0:
+                    # An escape or entity (\\*, &amp;) reads otherwise than it is
+                    # written: the rest of the line is kept rather than lost.
+                    shown[cursor:] = markdown[cursor:]
+                    cursor = len(markdown)
                     continue
                 cursor = start + len(child.content)
                 if depth == 0 and child.type == "text":

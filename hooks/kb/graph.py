@@ -130,7 +130,7 @@ def layout(
     if count == 0:
         return {}
     # A large archive settles in fewer rounds: each costs a moment per thousand nodes.
-    iterations = iterations or (60 if count <= 400 else 25)
+    iterations = iterations or (60 if count <= 400 else 25 if count <= 1000 else 15)
     ideal = size / math.sqrt(count) * 1.4
     position = {}
     for index, node in enumerate(graph.nodes):

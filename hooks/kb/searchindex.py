@@ -123,7 +123,7 @@ SEARCH_TERMS = "kb_search_terms"
 
 
 def vocabulary(terms: Iterable[Term], *, names_only: bool = False) -> tuple[str, ...]:
-    """Every name, alias and abbreviation of ``terms``, in both languages, once each.
+    """The names, first aliases and abbreviations of ``terms``, in both languages, once each.
 
     A reader types 蒸馏, the page says distill; types "mixture of experts", the
     untranslated page says 混合专家: a section mentioning a term is found by
@@ -131,7 +131,10 @@ def vocabulary(terms: Iterable[Term], *, names_only: bool = False) -> tuple[str,
     """
     words: dict[str, None] = {}
     for term in terms:
-        aliases = () if names_only else (a for forms in term.aliases.values() for a in forms)
+        # A term's first aliases are the names readers type (人类反馈强化学习 for
+        # RLHF); the rest would make every section's entry longer, for search
+        # to cut into words, and rarely be typed.
+        aliases = () if names_only else (a for forms in term.aliases.values() for a in forms[:2])
         for form in (*term.names.values(), *aliases, *term.abbreviations):
             words.setdefault(form, None)
     return tuple(words)
