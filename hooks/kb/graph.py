@@ -11,6 +11,7 @@ reading order) beside a plain list that says the same.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -44,15 +45,43 @@ class Graph:
 
     def neighbourhood(self, node_id: str) -> Graph:
         """``node_id``, the nodes it is joined to, and the edges among them."""
-        near = {node_id} | {
-            edge.target if edge.source == node_id else edge.source
-            for edge in self.edges
-            if node_id in (edge.source, edge.target)
+        near = {node_id, *self._joined.get(node_id, ())}
+        edges = {
+            edge
+            for member in near
+            for edge in self._edges_of.get(member, ())
+            if edge.source in near and edge.target in near
         }
         return Graph(
-            tuple(node for node in self.nodes if node.id in near),
-            tuple(e for e in self.edges if e.source in near and e.target in near),
+            tuple(sorted((self._node[n] for n in near), key=self._rank.__getitem__)),
+            tuple(sorted(edges, key=self._rank.__getitem__)),
         )
+
+    # Every topic page draws its neighbourhood: looked up, not searched for.
+    @functools.cached_property
+    def _joined(self) -> dict[str, set[str]]:
+        joined: dict[str, set[str]] = defaultdict(set)
+        for edge in self.edges:
+            joined[edge.source].add(edge.target)
+            joined[edge.target].add(edge.source)
+        return joined
+
+    @functools.cached_property
+    def _node(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes}
+
+    @functools.cached_property
+    def _rank(self) -> dict[Node | Edge, int]:
+        """Each node's and edge's place in the graph: a neighbourhood keeps its order."""
+        return {item: index for index, item in enumerate((*self.nodes, *self.edges))}
+
+    @functools.cached_property
+    def _edges_of(self) -> dict[str, list[Edge]]:
+        edges: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            edges[edge.source].append(edge)
+            edges[edge.target].append(edge)
+        return edges
 
 
 def topic_id(key: TopicKey) -> str:
