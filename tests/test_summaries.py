@@ -41,3 +41,13 @@ def test_a_topic_without_summary_shows_its_first_sentence_as_an_excerpt(tmp_path
     assert '<em class="kb-summary kb-excerpt">摘录：为什么要这样做？</em>' in digest
     topic = result.page("2024-01-02/hua-ti")
     assert '<meta name="description" content="为什么要这样做？">' in topic
+
+
+def test_an_excerpt_is_text_in_the_pages_head_never_markup(tmp_path):
+    note = '## 话题\n\n研究员1：<svg onload=alert("x")> 和 "引号" & 符号。\n'
+    result = build_site(make_project(tmp_path, {"20240103.md": note}), tmp_path / "site")
+    assert result.error is None, result.log
+    head = result.page("2024-01-03/hua-ti").split("</head>")[0]
+    description = head.split('<meta name="description" content="')[1].split('">')[0]
+    assert "<" not in description and '"' not in description
+    assert html.unescape(description).startswith('<svg onload=alert("x")> 和 "引号" & 符号')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -714,11 +715,12 @@ def _front_matter(
     if names:
         lines += ["tags:", *(f"  - {_yaml_string(name)}" for name in names)]
     if description:
-        # Material writes it as the page's <meta name="description">: a shared
-        # link previews what the topic concluded, not the site's boilerplate.
-        lines.append(f"description: {_yaml_string(description)}")
+        # Material writes it as the page's <meta name="description">, as it
+        # is: escaped here, or a note's `<svg onload=…>` (an excerpt is the
+        # note's own text) would be markup in <head>, before the CSP.
+        lines.append(f"description: {_yaml_string(html.escape(description))}")
     if summary:
-        lines.append(f"summary: {_yaml_string(summary)}")  # for the tag index
+        lines.append(f"summary: {_yaml_string(summary)}")  # for the tag index, which escapes it
     return [*lines, "---", ""]
 
 
