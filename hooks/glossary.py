@@ -100,10 +100,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The words search adds to each section: the other names of its terms."""
     if _mentions.in_page:
-        page.meta[searchindex.SEARCH_TERMS] = {
-            anchor: searchindex.vocabulary(terms.values())
-            for anchor, terms in _mentions.in_page.items()
-        }
+        # Each term's words once per page, in the first section naming it:
+        # a search lands on the page either way, and the index stays small.
+        seen: set[str] = set()
+        by_anchor = {}
+        for anchor, terms in _mentions.in_page.items():
+            new = [term for term_id, term in terms.items() if term_id not in seen]
+            seen.update(terms)
+            if new:
+                by_anchor[anchor] = searchindex.vocabulary(new)
+        page.meta[searchindex.SEARCH_TERMS] = by_anchor
     if _mentions.in_headings:
         page.meta[searchindex.SEARCH_TITLE_TERMS] = {
             anchor: searchindex.vocabulary(terms.values(), names_only=True)

@@ -108,3 +108,16 @@ def test_a_reader_moves_through_the_graph_by_keyboard_and_follows_a_node(page, s
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == target
+
+
+def test_a_large_archive_is_drawn_at_a_readable_size_in_a_frame():
+    topics = [graph.Node(f"topic:d/{n}", graph.TOPIC, f"T{n}") for n in range(graph.LARGE + 1)]
+    large = graph.Graph(tuple(topics), ())
+    size = graph.size_for(large)
+    picture = graph.svg(large, graph.layout(large, size), size, lambda n: "#", {"topic": "T"}, "g")
+    assert picture.startswith('<div class="kb-graph-frame"') and picture.endswith("</svg></div>")
+    assert f'width="{size * 1.5:g}"' in picture
+    small = graph.Graph(tuple(topics[:10]), ())
+    assert 'class="kb-graph"' in graph.svg(
+        small, graph.layout(small, 480), 480, lambda n: "#", {"topic": "T"}, "g"
+    )

@@ -234,6 +234,7 @@ def radial(graph: Graph, centre: str, size: float) -> dict[str, tuple[float, flo
 
 
 RADIUS = {TOPIC: 6, TERM: 5, PAPER: 4}
+LARGE = 300  # nodes: a drawing beyond this is shown at its own size, in a frame
 
 
 def svg(
@@ -253,8 +254,15 @@ def svg(
     (default: every node) show their name; the others show it on hover.
     """
     named = set(named) if named is not None else {node.id for node in graph.nodes}
+    # A large archive is drawn at a size its names can be read at, in a
+    # frame of its own that scrolls (and zooms with the page), not squeezed
+    # into the column.
+    large = len(graph.nodes) > LARGE
+    width = f' width="{size * 1.5:g}" height="{size * 1.5:g}"' if large else ""
     parts = [
-        f'<svg class="kb-graph" viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
+        '<div class="kb-graph-frame" tabindex="-1">' if large else "",
+        f'<svg class="kb-graph{" kb-graph--large" if large else ""}"{width} '
+        f'viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
         f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
         '<g class="kb-graph-edges" aria-hidden="true">',
     ]
@@ -286,4 +294,6 @@ def svg(
                 f"{shape}</a>"
             )
     parts.append("</svg>")
+    if large:
+        parts.append("</div>")
     return "".join(parts)
