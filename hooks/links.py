@@ -156,7 +156,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         if centre is None:
             size = graph.size_for(whole)
             return graph.svg(
-                whole,
+                whole.without_related() if len(whole.nodes) > graph.LARGE else whole,
                 build.sources.graph_layout,
                 size,
                 href,

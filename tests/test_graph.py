@@ -121,3 +121,11 @@ def test_a_large_archive_is_drawn_at_a_readable_size_in_a_frame():
     assert 'class="kb-graph"' in graph.svg(
         small, graph.layout(small, 480), 480, lambda n: "#", {"topic": "T"}, "g"
     )
+
+
+def test_a_drawing_without_related_edges_keeps_every_node():
+    drawn = _seed_graph()
+    lean = drawn.without_related()
+    assert lean.nodes == drawn.nodes
+    assert {e.kind for e in lean.edges} <= {graph.MENTIONS, graph.CITES}
+    assert len(lean.edges) < len(drawn.edges)

@@ -57,6 +57,11 @@ class Graph:
             tuple(sorted(edges, key=self._rank.__getitem__)),
         )
 
+    def without_related(self) -> Graph:
+        """The graph without its related-topic edges: they follow from the shared
+        terms and papers, and a large drawing is readable only without them."""
+        return Graph(self.nodes, tuple(e for e in self.edges if e.kind != RELATED))
+
     # Every topic page draws its neighbourhood: looked up, not searched for.
     @functools.cached_property
     def _joined(self) -> dict[str, set[str]]:
