@@ -72,6 +72,15 @@ def make_project(
     return docs
 
 
+def load_sources(notes: Path = SEED_NOTES, root: Path = ROOT):
+    """The archive and data as the build reads them, for ``notes`` with the repository's data."""
+    from kb import archive
+
+    return archive.load(
+        notes, ROOT / "data", source_language="zh", languages=("zh", "en"), root=root
+    )
+
+
 def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> BuildResult:
     """Build with the real mkdocs.yml, ``docs`` as docs_dir, in this process."""
     from mkdocs.commands.build import build

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_site, make_project
-from kb import archive, linkcheck, parse, render, yamlfile
+from conftest import ROOT, build_site, load_sources, make_project
+from kb import linkcheck, parse, render, yamlfile
 from kb.labels import split_label
 from kb.papers import arxiv_id
 from kb.render import plain_text
@@ -273,9 +273,7 @@ def test_paper_data_agrees_with_the_verified_tables(corpus):
 
 def test_every_question_of_every_note_is_listed_once(built):
     result, notes, folder = built
-    sources = archive.load(
-        folder, ROOT / "data", source_language="zh", languages=("zh", "en"), root=folder
-    )
+    sources = load_sources(folder, root=folder)
     ids = {parse.note_name(name).id for name in notes}
     for prefix in ("", "en/"):
         index = (result.site / prefix / "questions" / "index.html").read_text(encoding="utf-8")

@@ -7,16 +7,10 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import ROOT
-from kb import archive, graph, related
+from conftest import load_sources
+from kb import graph, related
 
-SOURCES = archive.load(
-    ROOT / "docs" / "notes",
-    ROOT / "data",
-    source_language="zh",
-    languages=("zh", "en"),
-    root=ROOT,
-)
+SOURCES = load_sources()
 
 
 def _seed_graph() -> graph.Graph:

@@ -6,22 +6,14 @@ import re
 
 import pytest
 
-from conftest import ROOT
-from kb import archive
+from conftest import load_sources
 from kb.render import answers, questions
 
 pytestmark = pytest.mark.build
 
 
 def seed_questions():
-    sources = archive.load(
-        ROOT / "docs" / "notes",
-        ROOT / "data",
-        source_language="zh",
-        languages=("zh", "en"),
-        root=ROOT,
-    )
-    digest = sources.archive.digest("2023-11-12")
+    digest = load_sources().archive.digest("2023-11-12")
     return [(topic, thread) for topic in digest.topics for thread in questions(topic)]
 
 

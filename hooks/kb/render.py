@@ -661,7 +661,9 @@ def render_graph(graph, context: Context) -> str:
         "",
         GRAPH_MARKER,
         "",
-        f"## {messages('graph.as_list')} {{ #as-list }}",
+        # Search leaves the list out: it names every topic, term and paper,
+        # and a search for one should land on it, not here.
+        f"## {messages('graph.as_list')} {{ #as-list {NOT_SEARCHED} }}",
         "",
     ]
     for node in (n for n in graph.nodes if n.kind == "topic"):
