@@ -9,10 +9,14 @@ reuse what it read: the notes cannot change in between.
 
 from __future__ import annotations
 
+import ctypes
 import datetime
 import functools
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -114,6 +118,34 @@ def _read(config: MkDocsConfig) -> tuple[archive.Sources, dict[str, datetime.dat
         notes, root / DATA_FOLDER, source_language=langs.default, languages=langs.all, root=root
     )
     return sources, history.last_changed(notes, root)
+
+
+def die_with(parent: int) -> None:
+    """In a forked child: end when ``parent`` does, however it ends.
+
+    A build killed outright (SIGKILL) runs none of its clean-up, and a child
+    left behind keeps the inherited pipes and the terminal open (so
+    ``mkdocs build | tail`` never returns). Linux ends the child with its
+    parent (``PR_SET_PDEATHSIG``); elsewhere a thread watches the parent.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        set_death_signal = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        set_death_signal = False
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the signal was asked for
+    if not set_death_signal:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def begin(config: MkDocsConfig) -> Build:

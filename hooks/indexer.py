@@ -35,6 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+import glue
 from kb import searchindex
 
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
@@ -82,7 +83,10 @@ def start(config: MkDocsConfig, languages: Iterable[str], default: str) -> None:
     for language in languages:
         ours[language], theirs[language] = fork.Pipe(duplex=True)
     process = fork.Process(
-        target=_serve, args=(theirs, default), name="mkdocs-search-index", daemon=True
+        target=_serve,
+        args=(theirs, default, os.getpid()),
+        name="mkdocs-search-index",
+        daemon=True,
     )
     process.start()
     for channel in theirs.values():
@@ -224,13 +228,14 @@ def load_jieba() -> Any:
     return jieba
 
 
-def _serve(channels: dict[str, Connection], default: str) -> None:
+def _serve(channels: dict[str, Connection], default: str, parent: int) -> None:
     """In the child: load jieba, then index each language's pages as they come.
 
     Each channel is read by a thread of its own into one inbox, so that no
     build waits on a full pipe while a long page (the glossary, the paper
     index) is being indexed.
     """
+    glue.die_with(parent)
     from material.plugins.search import plugin
 
     jieba = load_jieba()

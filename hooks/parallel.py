@@ -172,6 +172,7 @@ def stop_children() -> None:
 
 def _build_language(config: MkDocsConfig, language: str, log: Connection) -> None:
     """In the child: build ``language`` the way i18n's loop would, and report."""
+    glue.die_with(_default_build)
     i18n = config.plugins["i18n"]
     i18n.building = True
     i18n.current_language = language

@@ -64,3 +64,15 @@ def test_every_problem_code_is_documented_for_contributors():
     for start, end in re.findall(r"KB(\d{3})–KB(\d{3})", table):
         documented |= {f"KB{n}" for n in range(int(start), int(end) + 1)}
     assert emitted - documented == set()
+
+
+def test_the_lint_reads_the_sites_languages_from_mkdocs_yml(tmp_path):
+    from kb.lint import site_languages
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "plugins:\n  - search\n  - i18n:\n      languages:\n"
+        "        - locale: en\n        - locale: ja\n          default: true\n",
+        encoding="utf-8",
+    )
+    assert site_languages(tmp_path) == ("ja", "en")
+    assert site_languages(Path(__file__).resolve().parent.parent) == ("zh", "en")

@@ -212,7 +212,7 @@ def _index_in_child(pages: dict[str, list], words: list[str]) -> dict[str, list[
     ours, theirs = {}, {}
     for language in pages:
         ours[language], theirs[language] = fork.Pipe()
-    process = fork.Process(target=indexer._serve, args=(theirs, "zh"), daemon=True)
+    process = fork.Process(target=indexer._serve, args=(theirs, "zh", os.getpid()), daemon=True)
     process.start()
     for channel in theirs.values():
         channel.close()

@@ -79,3 +79,10 @@ def test_history_is_fetched_where_dates_come_from_git():
         checkout = load(name)["jobs"][job]["steps"][0]
         assert checkout["with"]["fetch-depth"] == 0
         assert checkout["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("command", [("check", "."), ("format", "--check", ".")])
+def test_the_workflows_ruff_steps_pass(command):
+    """What .github/workflows/ci.yml runs on every pull request (fixtures excluded)."""
+    result = run(sys.executable, "-m", "ruff", *command)
+    assert result.returncode == 0, result.stdout + result.stderr

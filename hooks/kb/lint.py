@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
 from markdown_it import MarkdownIt
 
 from . import yamlfile
@@ -28,7 +29,6 @@ from .source import decode
 _LABEL_LIKE = re.compile(r"^(?:研究员|研究者|Researcher|[QADF])[^\s：:]{0,6}\s*[：:]")
 # Text decoded with the wrong encoding, as it survives copy and paste.
 _MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|ï¿½|Ã[\x80-\xbf¡-¿]|â€[\x80-\xbf™œ¦“”˜]")
-LANGUAGES = ("zh", "en")
 
 
 def check_note(text: str, path: str) -> list[Problem]:
@@ -75,7 +75,20 @@ def check_note(text: str, path: str) -> list[Problem]:
     return problems
 
 
-def missing_summaries(digests) -> list[Problem]:
+def site_languages(root: Path) -> tuple[str, ...]:
+    """The languages mkdocs.yml builds, the default first (mkdocs-static-i18n's list)."""
+    config = yaml.load(
+        (root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yamlfile.AnyTagLoader
+    )
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = plugin["i18n"]["languages"]
+            default = [entry["locale"] for entry in languages if entry.get("default")]
+            return tuple(dict.fromkeys([*default, *(entry["locale"] for entry in languages)]))
+    raise SystemExit(f"{root / 'mkdocs.yml'}: no i18n plugin naming the site's languages")
+
+
+def missing_summaries(digests, languages: tuple[str, ...]) -> list[Problem]:
     """A suggestion for every topic that has no summary of the site's own in some language."""
     return [
         Problem(
@@ -91,7 +104,7 @@ def missing_summaries(digests) -> list[Problem]:
         )
         for digest in digests
         for topic in digest.topics
-        if (missing := [lang for lang in LANGUAGES if not topic.summary.get(lang)])
+        if (missing := [lang for lang in languages if not topic.summary.get(lang)])
     ]
 
 
@@ -122,14 +135,15 @@ def check_yaml(text: str, path: str) -> list[Problem]:
 
 def lint(root: Path, paths: list[Path]) -> list[Problem]:
     """Every problem in the project (``paths`` empty) or in the given files."""
+    languages = site_languages(root)
     sources = load(
         root / "docs" / "notes",
         root / "data",
-        source_language="zh",
-        languages=LANGUAGES,
+        source_language=languages[0],
+        languages=languages,
         root=root,
     )
-    problems = [*sources.problems, *missing_summaries(sources.archive.digests)]
+    problems = [*sources.problems, *missing_summaries(sources.archive.digests, languages)]
     notes = sorted((root / "docs" / "notes").glob("*.md"))
     wanted = {path.resolve() for path in paths}
     for note in notes:
