@@ -1,0 +1,84 @@
+"""Golden snapshots: the built site must not drift unless a change means it to.
+
+Each page's article is normalised (runs of whitespace folded) and hashed,
+and each feed and bibliography as a whole; the snapshot holds
+the hashes only, so the corpus's snapshot holds nothing of another
+project's text. A change that is meant to change pages regenerates them:
+
+    KB_UPDATE_GOLDEN=1 KB_CORPUS=../shared/notes python -m pytest tests/test_golden.py
+
+and the diff of ``tests/golden/*.json`` lists the pages it changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_site, make_project
+
+pytestmark = pytest.mark.build
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("KB_UPDATE_GOLDEN") == "1"
+
+
+def _normal(text: str) -> str:
+    """A page's article (the project's own rendering, not Material's frame, which
+    a theme release may change), or a whole feed, with whitespace folded."""
+    article = re.search(r"<article\b.*?</article>", text, re.DOTALL)
+    return re.sub(r"\s+", " ", article.group(0) if article else text).strip()
+
+
+def site_hashes(site: Path) -> dict[str, str]:
+    """Every built page, feed and bibliography, by path: the sha256 of its normal text."""
+    pages = sorted(
+        p for p in site.rglob("*") if p.suffix in (".html", ".xml", ".bib") and p.is_file()
+    )
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(
+            _normal(p.read_text(encoding="utf-8")).encode()
+        ).hexdigest()
+        for p in pages
+    }
+
+
+def _compare(name: str, found: dict, snapshot: Path) -> None:
+    if UPDATE or not snapshot.exists():
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"{snapshot.name} did not exist and was written: commit it")
+        return
+    expected = json.loads(snapshot.read_text(encoding="utf-8"))
+    changed = sorted(
+        path
+        for path in set(found["pages"]) | set(expected["pages"])
+        if found["pages"].get(path) != expected["pages"].get(path)
+    )
+    assert changed == [], f"{name}: pages changed (KB_UPDATE_GOLDEN=1 if meant): {changed[:20]}"
+
+
+def test_the_seed_site_matches_its_snapshot(real_site):
+    _compare("seed", {"pages": site_hashes(real_site.site)}, GOLDEN / "seed-site.json")
+
+
+def test_the_corpus_site_matches_its_snapshot(tmp_path):
+    named = os.environ.get("KB_CORPUS")
+    if not named:
+        pytest.skip("KB_CORPUS is not set: the corpus snapshot needs the folder of real notes")
+    folder = (ROOT / named).resolve()
+    notes = {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
+    fingerprint = {name: hashlib.sha256(raw).hexdigest() for name, raw in notes.items()}
+    snapshot = GOLDEN / "corpus-site.json"
+    made_of = json.loads(snapshot.read_text(encoding="utf-8"))["notes"] if snapshot.exists() else {}
+    if snapshot.exists() and not UPDATE and made_of != fingerprint:
+        pytest.skip(f"{folder} holds other notes than the snapshot was made of")
+    result = build_site(make_project(tmp_path, notes), tmp_path / "site")
+    assert result.error is None, result.log
+    _compare("corpus", {"notes": fingerprint, "pages": site_hashes(result.site)}, snapshot)
