@@ -86,6 +86,7 @@ def test_the_corpus_site_matches_its_snapshot(tmp_path):
     made_of = json.loads(snapshot.read_text(encoding="utf-8"))["notes"] if snapshot.exists() else {}
     if snapshot.exists() and not UPDATE and made_of != fingerprint:
         pytest.skip(f"{folder} holds other notes than the snapshot was made of")
-    result = build_site(make_project(tmp_path, notes), tmp_path / "site")
+    seed = {name: (SEED_NOTES / name).read_bytes() for name in SEED}
+    result = build_site(make_project(tmp_path, {**seed, **notes}, seed=False), tmp_path / "site")
     assert result.error is None, result.log
     _compare("corpus", {"notes": fingerprint, "pages": site_hashes(result.site)}, snapshot)
