@@ -7,9 +7,7 @@ project's text. A change that is meant to change pages regenerates them:
 
     KB_UPDATE_GOLDEN=1 KB_CORPUS=../shared/notes python -m pytest tests/test_golden.py
 
-and the diff of ``tests/golden/`` lists the pages it changed. The first
-digest's generated Markdown, as the hooks leave it, is kept whole in
-``tests/golden/markdown/`` (it is the site's own content).
+and the diff of ``tests/golden/*.json`` lists the pages it changed.
 """
 
 from __future__ import annotations
@@ -18,14 +16,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT, SEED_NOTES, build_site, make_project
-from kb import yamlfile
 
 pytestmark = pytest.mark.build
 
@@ -95,53 +90,3 @@ def test_the_corpus_site_matches_its_snapshot(tmp_path):
     result = build_site(make_project(tmp_path, {**seed, **notes}, seed=False), tmp_path / "site")
     assert result.error is None, result.log
     _compare("corpus", {"notes": fingerprint, "pages": site_hashes(result.site)}, snapshot)
-
-
-CAPTURE = """\
-import os
-from pathlib import Path
-
-import yaml
-from mkdocs.plugins import event_priority
-
-
-# Last of all: every project hook has changed the page's Markdown by then.
-@event_priority(-1000)
-def on_page_markdown(markdown, page, config, files):
-    front = f"---\\n{yaml.safe_dump(page.meta, allow_unicode=True)}---\\n\\n" if page.meta else ""
-    folder = page.file.dest_uri.removesuffix("index.html")
-    target = Path(os.environ["KB_CAPTURE"]) / folder / "page.md"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(front + markdown, encoding="utf-8")
-"""
-
-
-def test_the_generated_markdown_matches_its_snapshot(tmp_path, monkeypatch):
-    """Every generated page's Markdown, as the hooks leave it, for the first digest."""
-    hook = tmp_path / "capture.py"
-    hook.write_text(CAPTURE, encoding="utf-8")
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = yaml.load(text, Loader=yamlfile.AnyTagLoader)
-    hooks = [str(ROOT / path) for path in config["hooks"]] + [str(hook)]
-    monkeypatch.setenv("KB_CAPTURE", str(tmp_path / "markdown"))
-    notes = {name: (SEED_NOTES / name).read_bytes() for name in SEED}
-    result = build_site(make_project(tmp_path, notes, seed=False), tmp_path / "site", hooks=hooks)
-    assert result.error is None, result.log
-    found = {
-        p.relative_to(tmp_path / "markdown").as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted((tmp_path / "markdown").rglob("*.md"))
-    }
-    snapshot = GOLDEN / "markdown"
-    if UPDATE:
-        shutil.rmtree(snapshot, ignore_errors=True)
-        for path, text in found.items():
-            (snapshot / path).parent.mkdir(parents=True, exist_ok=True)
-            (snapshot / path).write_text(text, encoding="utf-8")
-        return
-    expected = {
-        p.relative_to(snapshot).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(snapshot.rglob("*.md"))
-    }
-    assert sorted(found) == sorted(expected)
-    changed = [path for path in found if found[path] != expected[path]]
-    assert changed == [], f"generated Markdown changed (KB_UPDATE_GOLDEN=1 if meant): {changed}"
