@@ -24,6 +24,7 @@ from .markdown import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn, walk
+from .papers import anchor as paper_anchor
 from .slugs import slugify
 
 TOC_LABEL_LENGTH = 32
@@ -635,7 +636,7 @@ def node_path(node_id: str) -> str:
         return f"{name}.md"
     if kind == "term":
         return f"{glossary_path()}#{name}"
-    return f"{papers_path()}#paper-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return f"{papers_path()}#{paper_anchor(name)}"
 
 
 def render_graph(graph, context: Context) -> str:
