@@ -181,7 +181,7 @@ def plain(folder: Path) -> None:
         if not (isinstance(plugin, dict) and "i18n" in plugin)
     ]
     config["markdown_extensions"] = [
-        extension for extension in config["markdown_extensions"] if extension != "kb.markdown"
+        extension for extension in config["markdown_extensions"] if extension != "kb.markup"
     ]
     (folder / "mkdocs-plain.yml").write_text(
         yaml.dump(config, allow_unicode=True), encoding="utf-8"

@@ -120,6 +120,27 @@ def build_with_cli(site: Path, **env: str) -> None:
     )
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux: read from /proc)."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            for child in task.read_text().split():
+                if int(child) not in found:
+                    found.add(int(child))
+                    todo.append(int(child))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended; only its entry is left
+
+
 def differing_files(first: Path, second: Path) -> tuple[list[str], list[str], list[str]]:
     """Files only in ``first``, only in ``second``, and in both with other bytes."""
     ours = {str(p.relative_to(first)) for p in first.rglob("*") if p.is_file()}

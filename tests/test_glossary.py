@@ -123,7 +123,7 @@ def render(source: str, terms, language: str = "zh", active: bool = True) -> tup
         lambda: active,
     )
     md = markdown.Markdown(
-        extensions=["kb.markdown", "toc", "attr_list", "pymdownx.superfences", extension]
+        extensions=["kb.markup", "toc", "attr_list", "pymdownx.superfences", extension]
     )
     return md.convert(source), reported
 

@@ -90,3 +90,59 @@ def test_the_corpus_site_matches_its_snapshot(tmp_path):
     result = build_site(make_project(tmp_path, {**seed, **notes}, seed=False), tmp_path / "site")
     assert result.error is None, result.log
     _compare("corpus", {"notes": fingerprint, "pages": site_hashes(result.site)}, snapshot)
+
+
+MARKDOWN = GOLDEN / "markdown"
+REPOSITORY = "https://github.com/llm-notes/llm-notes"
+SITE_URL = "https://llm-notes.github.io/llm-notes/"
+
+
+def generated_markdown(notes: Path) -> dict[str, str]:
+    """Every generated page's Markdown, by ``<language>/<src_uri>``, as the build makes it.
+
+    Dated by the notes themselves (no git history), so that committing a
+    note does not change its snapshot.
+    """
+    from conftest import load_sources
+    from kb.crosslinks import CrossLinks
+    from kb.edition import Edition
+    from kb.sitepages import page_context, site_pages
+
+    sources = load_sources(notes)
+    pages = {}
+    for language in ("zh", "en"):
+        edition = Edition.of(sources, language)
+        context = page_context(sources, language, REPOSITORY, {})
+        for page in site_pages(
+            sources, edition, CrossLinks.of(sources, edition), context, "zh", ("en",), SITE_URL
+        ):
+            pages[f"{language}/{page.src_uri}"] = page.content
+    return pages
+
+
+def test_the_seed_pages_markdown_matches_its_snapshot(tmp_path):
+    """The Markdown each generated page is made of: a drift shows as a readable diff."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in SEED:
+        (notes / name).write_bytes((SEED_NOTES / name).read_bytes())
+    found = generated_markdown(notes)
+    if UPDATE or not MARKDOWN.exists():
+        for path in MARKDOWN.rglob("*") if MARKDOWN.exists() else ():
+            if path.is_file():
+                path.unlink()
+        for name, content in found.items():
+            target = MARKDOWN / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail("tests/golden/markdown/ did not exist and was written: commit it")
+        return
+    expected = {
+        path.relative_to(MARKDOWN).as_posix(): path.read_text(encoding="utf-8")
+        for path in MARKDOWN.rglob("*")
+        if path.is_file()
+    }
+    assert sorted(found) == sorted(expected), "generated pages added or gone (KB_UPDATE_GOLDEN=1)"
+    changed = [name for name in found if found[name] != expected[name]]
+    assert changed == [], f"pages' Markdown changed (KB_UPDATE_GOLDEN=1 if meant): {changed[:20]}"

@@ -31,7 +31,7 @@ class _Messages:
 
 def _convert(source: str):
     md = markdown.Markdown(
-        extensions=["kb.markdown", "attr_list", TocExtension(slugify=slugify, permalink=True)]
+        extensions=["kb.markup", "attr_list", TocExtension(slugify=slugify, permalink=True)]
     )
     return md.convert(source), md.toc_tokens
 

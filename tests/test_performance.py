@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import posixpath
 import re
@@ -28,11 +27,11 @@ from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-import indexer
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
 from kb import csp, render, searchindex, sitemap, yamlfile
 from kb.matching import FormMatcher
 from kb.related import PAPER_WEIGHT, TAG_WEIGHT, TERM_WEIGHT, Profile, TopicKey, related
+from kb_mkdocs.search_pool import SearchPool
 
 EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "300"))
 
@@ -207,29 +206,23 @@ _PAGES = {
 }
 
 
-def _index_in_child(pages: dict[str, list], words: list[str]) -> dict[str, list[dict]]:
-    fork = multiprocessing.get_context("fork")
-    ours, theirs = {}, {}
-    for language in pages:
-        ours[language], theirs[language] = fork.Pipe()
-    process = fork.Process(target=indexer._serve, args=(theirs, "zh", os.getpid()), daemon=True)
-    process.start()
-    for channel in theirs.values():
-        channel.close()
-    indexes = {language: indexer.RemoteSearchIndex(ours[language]) for language in pages}
-    indexes["zh"].add_words(words)
-    for language, shown in pages.items():
-        for page in shown:
-            indexes[language].add_entry_from_context(page)
-    entries = {language: index.entries for language, index in indexes.items()}
-    process.join(30)
-    return entries
+def _index_in_worker(pages: dict[str, list], words: list[str]) -> dict[str, list[dict]]:
+    pool = SearchPool()
+    try:
+        indexes = {language: pool.index() for language in pages}
+        pool.add_words(words)
+        for language, shown in pages.items():
+            for page in shown:
+                indexes[language].add_entry_from_context(page)
+        return {language: index.entries for language, index in indexes.items()}
+    finally:
+        pool.close()
 
 
-def test_the_indexing_process_makes_the_entries_material_makes_compacted():
+def test_the_index_worker_makes_the_entries_material_makes_compacted():
     import jieba
 
-    remote = _index_in_child(_PAGES, ["长度外推"])
+    remote = _index_in_worker(_PAGES, ["长度外推"])
     jieba.add_word("长度外推")
     for language, pages in _PAGES.items():
         local = SearchIndex()
@@ -239,20 +232,24 @@ def test_the_indexing_process_makes_the_entries_material_makes_compacted():
     assert "长度外推" in remote["en"][0]["text"].split()
 
 
-def test_a_page_the_indexing_process_cannot_index_fails_the_build_with_the_reason():
+def test_a_page_the_index_worker_cannot_index_fails_the_build_with_the_reason():
     page = _page("a/", "<h2 id='x'>x</h2>")
     page.toc = None  # Material's indexer looks the heading up in it
     with pytest.raises(PluginError, match="TypeError"):
-        _index_in_child({"zh": [page]}, [])
+        _index_in_worker({"zh": [page]}, [])
 
 
-def test_an_indexing_process_gone_fails_the_build_instead_of_waiting():
-    ours, theirs = multiprocessing.get_context("fork").Pipe()
-    theirs.close()
-    index = indexer.RemoteSearchIndex(ours)
-    index.add_entry_from_context(_page("a/", "<p>一页</p>"))
-    with pytest.raises(PluginError, match="stopped"):
-        index.entries  # noqa: B018 (reading the entries is what waits)
+def test_an_index_worker_gone_fails_the_build_instead_of_waiting():
+    pool = SearchPool()
+    try:
+        index = pool.index()
+        for process in list(pool._executor._processes.values()):
+            process.kill()
+        with pytest.raises(PluginError, match="worker failed"):
+            index.add_entry_from_context(_page("a/", "<p>一页</p>"))
+            index.entries  # noqa: B018 (reading the entries is what waits)
+    finally:
+        pool.close()
 
 
 @pytest.mark.build

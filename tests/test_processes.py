@@ -1,7 +1,8 @@
-"""A build leaves nothing running, however it ends."""
+"""Workers: started without forking the build, and nothing left running, however it ends."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -11,29 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_site, descendants, differing_files, make_project, running
 
 pytestmark = pytest.mark.build
-
-
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*/children"):
-            for child in task.read_text().split():
-                if int(child) not in found:
-                    found.add(int(child))
-                    todo.append(int(child))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in state  # a zombie has ended; only its entry is left
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads children from /proc")
@@ -48,16 +29,70 @@ def test_a_build_killed_outright_leaves_no_process_behind(tmp_path):
     )
     children: set[int] = set()
     deadline = time.monotonic() + 60
-    while len(children) < 2 and time.monotonic() < deadline and build.poll() is None:
-        children |= _descendants(build.pid)
+    # The fork server, the search index worker and the English build's worker.
+    while len(children) < 3 and time.monotonic() < deadline and build.poll() is None:
+        children |= descendants(build.pid)
         time.sleep(0.05)
-    assert len(children) >= 2, "the build forked its indexing and language processes"
+    assert len(children) >= 3, "the build started its search index and language workers"
     build.send_signal(signal.SIGKILL)
     build.wait()
     deadline = time.monotonic() + 10
-    while any(_running(pid) for pid in children) and time.monotonic() < deadline:
+    while any(running(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [pid for pid in children if _running(pid)]
+    left = [pid for pid in children if running(pid)]
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def _workers_left() -> list:
+    """This process's worker processes still running (the fork server is not one)."""
+    return [process for process in multiprocessing.active_children() if process.is_alive()]
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_workers_started_either_way_build_the_site_one_process_builds(
+    tmp_path, monkeypatch, method
+):
+    from kb_mkdocs import workers
+
+    monkeypatch.setattr(workers, "start_method", lambda: multiprocessing.get_context(method))
+    docs = make_project(tmp_path)
+    monkeypatch.setenv("KB_PARALLEL", "1")
+    parallel = build_site(docs, tmp_path / "parallel")
+    assert parallel.error is None, parallel.log
+    assert _workers_left() == []
+    monkeypatch.setenv("KB_PARALLEL", "0")
+    serial = build_site(docs, tmp_path / "serial")
+    assert serial.error is None, serial.log
+    assert differing_files(tmp_path / "serial", tmp_path / "parallel") == ([], [], [])
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_workers_are_never_forked_from_the_build():
+    from kb_mkdocs import workers
+
+    assert workers.start_method().get_start_method() in ("forkserver", "spawn")
+
+
+def test_a_failed_build_leaves_no_worker_and_no_folder_behind(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_PARALLEL", "1")
+    stale = tmp_path / ".site-en-left-by-a-killed-build"
+    (stale / "en").mkdir(parents=True)
+    docs = make_project(tmp_path)
+    (docs / "assets" / "broken.en.md").write_text("[nowhere](nowhere.md)\n", encoding="utf-8")
+    (docs / "assets" / "broken.md").write_text("# 坏链接\n", encoding="utf-8")
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is not None
+    assert _workers_left() == []
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_a_build_stopped_by_bad_notes_stops_its_workers_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_PARALLEL", "1")
+    docs = make_project(tmp_path, {"20240101.md": "没有话题标题的笔记。\n"})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is not None
+    assert any("KB104" in record.getMessage() for record in result.records), result.log
+    assert _workers_left() == []
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

@@ -32,7 +32,9 @@ _SKIPPED_CLASSES = {"kb-raw", "kb-speaker", "kb-label", "headerlink"}
 
 
 @dataclass(frozen=True)
-class Section:
+class Heading:
+    """The heading a link was made under: its anchor and its text."""
+
     anchor: str
     title: str
 
@@ -131,11 +133,11 @@ class GlossaryLinker(TextLinker):
         self.report = report
 
     def start(self) -> None:
-        self._section = Section("", "")
+        self._section = Heading("", "")
         self._linked: set[str] = set()
 
     def heading(self, heading: Element) -> None:
-        self._section = Section(heading.get("id", ""), _heading_text(heading))
+        self._section = Heading(heading.get("id", ""), _heading_text(heading))
         self._linked = set()
         # A heading is never linked, but what it names its section discusses.
         for mention in self.matcher.find(self._section.title):

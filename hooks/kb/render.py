@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from .editornotes import Placed, at_path
 from .glossary import CATEGORIES, Term
-from .markdown import TITLE_END, heading_marker
+from .markup import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn, walk

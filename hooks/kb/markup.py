@@ -8,7 +8,7 @@
 - Links and images keep only safe URL schemes; images load lazily; links
   to other sites get ``rel="noopener"``.
 
-Enable it as ``kb.markdown`` in ``markdown_extensions``.
+Enable it as ``kb.markup`` in ``markdown_extensions``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,133 @@
+"""Every page the site makes from the notes and data, as Markdown, for one language.
+
+The MkDocs layer turns each :class:`GeneratedPage` into a generated file;
+nothing here knows MkDocs, so the pages can be checked (and snapshotted)
+without a build.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from . import paperpage, render
+from .archive import Sources
+from .crosslinks import CrossLinks
+from .edition import Edition
+from .feed import atom
+from .papers import bibliography
+
+NOTES_FOLDER = "notes"  # below docs/: the notes, sources of pages, not pages
+DATA_FOLDER = "data"  # beside docs/: the glossary, the papers, the editor's notes
+FEED = "feed.xml"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # as if the page were a file below docs/
+    content: str
+    # Relative to docs/, as MkDocs' edit_uri is: where a reader edits what
+    # the page shows (the note, at the topic's line; a data file). None: nowhere.
+    edit_uri: str | None = None
+    # Published at this path instead of src_uri's (a file of one language).
+    dest_uri: str | None = None
+
+
+def page_context(
+    sources: Sources,
+    language: str,
+    repository: str,
+    updated: Mapping[str, datetime.date],
+) -> render.Context:
+    """What the renderers need for pages in ``language``; ``repository`` is the forge's URL."""
+    return render.Context(
+        language=language,
+        messages=sources.messages[language],
+        tags=sources.tags,
+        translate_url=f"{repository}/blob/main/CONTRIBUTING.md#translating",
+        updated=dict(updated),
+        source_url=f"{repository}/blob/main/docs/{NOTES_FOLDER}",
+        editor_notes=sources.editor_notes,
+    )
+
+
+def site_pages(
+    sources: Sources,
+    edition: Edition,
+    links: CrossLinks,
+    context: render.Context,
+    default_language: str,
+    translations: tuple[str, ...],
+    site_url: str,
+) -> list[GeneratedPage]:
+    """The pages and files of ``edition``'s language, in the order the build lists them.
+
+    ``translations`` are the languages built besides ``default_language``.
+    """
+    archive = sources.archive
+    pages = [
+        GeneratedPage(render.home_path(), render.render_home(archive, context)),
+        GeneratedPage(render.tags_path(), render.render_tags(context)),
+        GeneratedPage(render.timeline_path(), render.render_timeline(archive, context)),
+        GeneratedPage(render.questions_path(), render.render_questions(archive, context)),
+        GeneratedPage(
+            render.translations_path(),
+            render.render_translations(archive, context, translations),
+        ),
+    ]
+    for digest in archive.digests:
+        shown = edition.text(digest)
+        edit_uri = f"{NOTES_FOLDER}/{PurePosixPath(shown.path).name}"
+        pages.append(
+            GeneratedPage(
+                render.digest_path(digest), render.render_digest(archive, digest, context), edit_uri
+            )
+        )
+        for topic in digest.topics:
+            # The line of the topic's heading: the forge's file view jumps to it.
+            line = edition.topic_text(digest, topic).line
+            pages.append(
+                GeneratedPage(
+                    render.topic_path(digest, topic),
+                    render.render_topic(archive, digest, topic, context),
+                    f"{edit_uri}#L{line}",
+                )
+            )
+    prefix = "" if edition.language == default_language else f"{edition.language}/"
+    pages.append(
+        GeneratedPage(FEED, atom(archive, context, site_url, prefix), dest_uri=prefix + FEED)
+    )
+    pages.append(
+        GeneratedPage(
+            render.glossary_path(),
+            render.render_glossary(sources.glossary, context, default_language),
+            f"../{DATA_FOLDER}/glossary.yml",
+        )
+    )
+    cited = [
+        paperpage.Cited(citation, shown, topic.title if topic else "")
+        for digest in archive.digests
+        for shown in [edition.text(digest)]
+        for citation in edition.cited[digest.id]
+        for topic in [shown.topic(citation.topic)]
+    ]
+    pages.append(
+        GeneratedPage(
+            paperpage.PAGE,
+            paperpage.render_papers(sources.papers, sources.references, cited, context),
+            f"../{DATA_FOLDER}/papers.yml",
+        )
+    )
+    # The same in every language, at the site root: the papers the notes
+    # cite, as the index lists them.
+    ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
+    pages.append(
+        GeneratedPage(
+            paperpage.BIBLIOGRAPHY,
+            bibliography(tuple(p for p in sources.papers if p.id in ids)),
+        )
+    )
+    pages.append(GeneratedPage(render.graph_path(), render.render_graph(links.graph, context)))
+    return pages

@@ -1,0 +1,158 @@
+"""Each language after the first, built by a worker process beside the first.
+
+mkdocs-static-i18n builds the default language, then, from its
+``on_post_build``, the whole site again for each other language, one after
+another: two languages took twice as long as one. Here, as soon as the
+default language's build starts, a worker builds each other language from
+the same ``mkdocs.yml``, into a folder of its own beside the site; where
+i18n would build that language, the default build waits for the worker,
+replays its log, and moves its language's folder into the site. The files
+every language writes to the site root (404 page, sitemap, search index)
+are put right afterwards, in the default language's ``on_post_build``.
+
+Without a second CPU, or with ``KB_PARALLEL=0``, i18n builds every language
+in the build's own process, one after another.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from logging.handlers import QueueHandler
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+
+from kb_mkdocs import i18n_glue, workers
+
+# i18n hides these for the languages it builds itself: one build, one summary.
+_QUIET = ("Documentation built in", "Building documentation to directory")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a worker needs to build one language as the build would."""
+
+    config_file: str
+    # The options given besides mkdocs.yml (on the command line, by serve,
+    # by a test) that the pages depend on.
+    options: dict[str, Any]
+    language: str
+    site_dir: str  # the worker's own folder; the language's pages go below it
+    log_level: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    records: list[logging.LogRecord]
+    failure: str | None
+
+
+def _options(config: MkDocsConfig) -> dict[str, Any]:
+    return {
+        "docs_dir": config.docs_dir,
+        "strict": config.strict,
+        "site_url": config.site_url,
+        "use_directory_urls": config.use_directory_urls,
+    }
+
+
+class LanguageBuilds:
+    """The workers building this build's other languages."""
+
+    def __init__(self, config: MkDocsConfig, languages: tuple[str, ...]) -> None:
+        site = Path(config.site_dir)
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self._site = site
+        for language in languages:
+            # Left by a build killed outright, which could not remove it.
+            for stale in site.parent.glob(f".{site.name}-{language}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+        self._folders: dict[str, Path] = {}
+        self._futures: dict[str, Future[Outcome]] = {}
+        self._executor = ProcessPoolExecutor(
+            max_workers=len(languages),
+            mp_context=workers.start_method(),
+            initializer=workers.end_with_parent,
+        )
+        level = logging.getLogger("mkdocs").getEffectiveLevel()
+        for language in languages:
+            folder = Path(tempfile.mkdtemp(prefix=f".{site.name}-{language}-", dir=site.parent))
+            self._folders[language] = folder
+            request = Request(
+                config.config_file_path, _options(config), language, str(folder), level
+            )
+            self._futures[language] = self._executor.submit(build_language, request)
+
+    def finish(self) -> None:
+        """Wait for every worker; its log replayed here, its pages moved into the site."""
+        failures = []
+        for language, future in self._futures.items():
+            try:
+                outcome = future.result()
+            except Exception as error:  # the worker died, or could not start
+                outcome = Outcome([], f"the '{language}' build stopped: {error}")
+            for record in outcome.records:
+                # The worker's folder is gone once its pages are moved.
+                record.msg = str(record.msg).replace(str(self._folders[language]), str(self._site))
+                logging.getLogger(record.name).handle(record)
+            if outcome.failure is not None:
+                failures.append(outcome.failure)
+                continue
+            built, target = self._folders[language] / language, self._site / language
+            if target.exists():
+                shutil.copytree(built, target, dirs_exist_ok=True)
+            else:
+                shutil.move(built, target)
+        self.close()
+        if failures:
+            raise Abort("; ".join(failures))
+
+    def close(self) -> None:
+        """However the build ends: no worker outlives it, no folder is left."""
+        for future in self._futures.values():
+            future.cancel()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        for folder in self._folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._futures.clear()
+
+
+def build_language(request: Request) -> Outcome:
+    """In the worker: build ``request.language`` the way i18n's loop would."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    collected = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.handlers[:] = [collected]
+    mkdocs_log.propagate = False
+    mkdocs_log.setLevel(request.log_level)
+    failure = None
+    try:
+        config = load_config(request.config_file, **request.options, site_dir=request.site_dir)
+        i18n_glue.build_only(config, request.language)
+        build(config)
+    except Abort as error:
+        failure = str(error.message)
+    except Exception as error:
+        logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", request.language)
+        failure = f"building '{request.language}' failed: {error}"
+    return Outcome(collected.records, failure)
+
+
+class _Collect(QueueHandler):
+    """Keeps each log record, formatted (a record must pickle to return)."""
+
+    def __init__(self) -> None:
+        super().__init__(queue=None)  # type: ignore[arg-type]
+        self.records: list[logging.LogRecord] = []
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        if not record.getMessage().startswith(_QUIET):
+            self.records.append(record)

@@ -1,0 +1,75 @@
+"""The links the Markdown extensions add to the page being rendered.
+
+Three extensions (``kb.linking``) link glossary terms, decorate arXiv
+links and link the names of other topics. MkDocs gives an extension no
+page; all three ask one :class:`PageLinks`, which knows the page from
+:class:`~kb_mkdocs.build_state.CurrentPage`.
+"""
+
+from __future__ import annotations
+
+from markdown.extensions import Extension
+
+from kb import paperpage, papers, render
+from kb.archive import Sources
+from kb.glossary import Term, term_matcher
+from kb.linking import GlossaryExtension, Heading, MentionExtension, PaperExtension
+from kb.related import TopicKey
+from kb_mkdocs.build_state import LanguageRun
+
+
+class PageLinks:
+    def __init__(self, sources: Sources, run: LanguageRun) -> None:
+        self._run = run
+        self._page = run.page
+        self._mentions = run.mentions
+        self._paper_titles = {paper.id: paper.title for paper in sources.papers}
+        self._index_label = run.context.messages("papers.index_link")
+        self._topics = run.edition.topic_pages()
+        language = run.languages.current
+        # Every language's forms: a page not translated yet shows the source's text.
+        self._glossary = GlossaryExtension(
+            term_matcher(sources.glossary, language, language),
+            self.term_href,
+            language,
+            self.report_term,
+            lambda: self._page.is_topic,
+        )
+        self._papers = PaperExtension(
+            self.paper_title, self.paper_entry, lambda: self._page.shows_a_note
+        )
+        self._mentions_of_topics = MentionExtension(
+            self.find_topics, self.topic_href, lambda: self._here() is not None
+        )
+
+    def extensions(self) -> list[Extension]:
+        return [self._glossary, self._papers, self._mentions_of_topics]
+
+    def term_href(self, term: Term) -> str | None:
+        url = self._page.url_of(render.glossary_path())
+        return None if url is None else f"{url}#{term.id}"
+
+    def report_term(self, term: Term, section: Heading, in_heading: bool = False) -> None:
+        if self._page.page is not None:
+            self._mentions.report(self._page.page, term, section, in_heading)
+
+    def paper_title(self, paper_id: str) -> str:
+        """The paper's title; its arXiv id for a paper the site has no data on."""
+        return self._paper_titles.get(paper_id) or f"arXiv:{paper_id}"
+
+    def paper_entry(self, paper_id: str) -> tuple[str, str] | None:
+        url = self._page.url_of(paperpage.PAGE)
+        return None if url is None else (f"{url}#{papers.anchor(paper_id)}", self._index_label)
+
+    def _here(self) -> TopicKey | None:
+        src_uri = self._page.src_uri
+        return None if src_uri is None else self._topics.get(src_uri)
+
+    def find_topics(self, text: str) -> list:
+        here = self._here()
+        return [] if here is None else self._run.links.names.find(text, here)
+
+    def topic_href(self, target: TopicKey) -> str | None:
+        if self._here() is None:
+            return None
+        return self._page.url_of(f"{target.digest}/{target.slug}.md")

@@ -1,0 +1,320 @@
+"""The project's MkDocs hook as one object: each MkDocs event is a method of it.
+
+Event code only: what the pages say is decided in ``kb`` (which never
+imports MkDocs), what i18n is asked and told in :mod:`~kb_mkdocs.i18n_glue`.
+The priorities place each handler against the plugins' own (i18n's are
+-100 for ``on_config``, ``on_files`` and ``on_post_build``, 50 for the
+context events); between the project's own handlers, the order is the
+order of the code below, since this is the project's one hook.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from kb import csp, graph, paperpage, render, sitepages
+from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
+from kb_mkdocs import build_state, i18n_glue, search_output, workers
+from kb_mkdocs.build_state import Build, LanguageRun
+from kb_mkdocs.i18n_glue import Languages
+from kb_mkdocs.language_builds import LanguageBuilds
+from kb_mkdocs.page_links import PageLinks
+from kb_mkdocs.search_pool import CompactSearchIndex, SearchPool
+
+_EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
+# The paragraphs render leaves where a graph is drawn: the archive's, or a topic's own.
+_DRAWING = re.compile(f"<p>{re.escape(render.GRAPH_MARKER)}([^<]*)</p>")
+_TOPIC_DRAWING_SIZE = 360.0
+
+
+class KnowledgeBase:
+    """The state of the build under way, and the events that make its pages."""
+
+    def __init__(self) -> None:
+        self._build: Build | None = None
+        self._run: LanguageRun | None = None
+        # A SOURCE_DATE_EPOCH given by whoever runs the build wins over the content's.
+        self._given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+
+    # After mkdocs-static-i18n's on_config (-100), which sets the language being
+    # built and its configuration, and the search plugin's (0), which makes a
+    # new search index every build.
+    @event_priority(-110)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # jieba announces loading its dictionary on stderr in every build.
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        langs = i18n_glue.languages(config)
+        if self._build is None or not i18n_glue.building_another_language(config):
+            self._close()
+            self._build = self._begin(config, langs)
+        build = self._build
+        run = build_state.run(config, build, langs)
+        self._run = run
+        config.nav = render.nav(build.sources.archive, run.context.messages, langs.current)
+        # The extension list lives on the config object, which every language's
+        # build shares: the previous language's (or build's) extensions go.
+        config.markdown_extensions[:] = [
+            extension
+            for extension in config.markdown_extensions
+            if not isinstance(extension, _EXTENSIONS)
+        ]
+        config.markdown_extensions += PageLinks(build.sources, run).extensions()
+        search = config.plugins["material/search"]
+        if build.search_pool is not None and langs.current == build.first:
+            search.search_index = build.search_pool.index(**search.config)
+        else:
+            search.search_index = CompactSearchIndex(**search.config)
+        if langs.current == build.first:
+            # A later language is indexed by the same worker, or in this process.
+            search.search_index.add_words(
+                [
+                    word
+                    for term in build.sources.glossary
+                    for word in (term.names[langs.default], *term.aliases.get(langs.default, ()))
+                ]
+            )
+        return config
+
+    def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
+        """A new build: its workers started first, to work while the notes are read."""
+        pool = builds = None
+        parallel = langs.is_default and workers.parallel_enabled()
+        try:
+            if parallel:
+                pool = SearchPool()
+                if langs.translations:
+                    builds = LanguageBuilds(config, langs.translations)
+            build = build_state.read(config, langs)
+        except BaseException:
+            for started in (builds, pool):
+                if started is not None:
+                    started.close()
+            raise
+        build.search_pool, build.language_builds = pool, builds
+        build_state.set_build_date(build, self._given_epoch)
+        return build
+
+    # Before mkdocs-static-i18n's on_files (-100), which would read the notes
+    # as localized pages.
+    @event_priority(-90)
+    def _drop_notes(self, files: Files, config: MkDocsConfig) -> Files:
+        i18n_glue.drop_notes(files)
+        return files
+
+    # After mkdocs-static-i18n's on_files (-100), which cannot handle generated files.
+    @event_priority(-110)
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        build, run = self._current()
+        langs = run.languages
+        for page in sitepages.site_pages(
+            build.sources,
+            run.edition,
+            run.links,
+            run.context,
+            langs.default,
+            langs.translations,
+            config.site_url,
+        ):
+            file = File.generated(config, page.src_uri, content=page.content)
+            if file.is_documentation_page():
+                file.edit_uri = page.edit_uri
+            if page.dest_uri is not None:
+                file.dest_uri = page.dest_uri
+            files.append(file)
+        i18n_glue.localize(files, config, langs)
+        # Pages are indexed in the order they are built: the longest two first,
+        # or the search index worker is still busy with them after the last page.
+        longest = {render.glossary_path(), paperpage.PAGE}
+        for file in [file for file in files if file.src_uri not in longest]:
+            files.remove(file)
+            files.append(file)
+        return files
+
+    on_files = CombinedEvent(_drop_notes, _add_pages)
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        """The sitemap's last-modified date: the page's note's, not the build's."""
+        build, run = self._current()
+        page.update_date = run.dates.get(page.file.src_uri, build.newest.isoformat())
+        return page
+
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Topic pages end with their related topics and the topics that mention them."""
+        build, run = self._current()
+        run.page.enter(page, files)
+        here = run.edition.topic_pages().get(page.file.src_uri)
+        if here is None:
+            return markdown
+        archive = build.sources.archive
+        digest = archive.digest(here.digest)
+        lines = render.render_connections(
+            archive,
+            digest,
+            digest.topic(here.slug),
+            build.sources.relations.get(here, ()),
+            list(run.links.backlinks.get(here, ())),
+            run.links.term_names,
+            run.context,
+        )
+        lines += render.render_graph_section(graph.topic_id(here), run.context)
+        return markdown.rstrip("\n") + "\n\n" + "\n".join(lines)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        _, run = self._current()
+        run.page.leave()
+        run.mentions.add_search_words(page)
+        if render.GRAPH_MARKER not in html:
+            return html
+        return _DRAWING.sub(lambda marker: self._draw(marker.group(1) or None, page, files), html)
+
+    def _draw(self, centre: str | None, page: Page, files: Files) -> str:
+        """The archive's graph (``centre`` None), or a topic's neighbourhood in it."""
+        build, run = self._current()
+        messages = run.context.messages
+        kinds = {
+            kind: messages(f"graph.kind.{kind}") for kind in (graph.TOPIC, graph.TERM, graph.PAPER)
+        }
+
+        def href(node: graph.Node) -> str | None:
+            path, _, fragment = render.node_path(node.id).partition("#")
+            target = files.get_file_from_path(path)
+            if target is None:
+                return None
+            url = get_relative_url(target.url, page.url)
+            return url + (f"#{fragment}" if fragment else "")
+
+        whole = run.links.graph
+        if centre is None:
+            return graph.svg(
+                whole.without_related() if len(whole.nodes) > graph.LARGE else whole,
+                build.sources.graph_layout,
+                graph.size_for(whole),
+                href,
+                kinds,
+                messages("graph.label"),
+                named=graph.hubs(whole),
+            )
+        near = whole.neighbourhood(centre)
+        return graph.svg(
+            near,
+            graph.radial(near, centre, _TOPIC_DRAWING_SIZE),
+            _TOPIC_DRAWING_SIZE,
+            href,
+            kinds,
+            messages("graph.label"),
+            centre,
+        )
+
+    # After mkdocs-static-i18n's on_page_context (50), which points the
+    # language links at this page's counterparts.
+    @event_priority(0)
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        """The feed of the page's language (``overrides/main.html`` links it); language links."""
+        _, run = self._current()
+        context["kb_feed"] = {
+            "href": run.languages.prefix + sitepages.FEED,
+            "title": run.context.messages("feed.title"),
+        }
+        i18n_glue.page_alternates(context, config)
+        return context
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Every page is rendered: the glossary says where each term is discussed."""
+        _, run = self._current()
+        glossary = files.get_file_from_path(render.glossary_path())
+        if glossary is not None and glossary.page is not None:
+            run.mentions.fill_glossary(glossary.page, run.context.messages)
+        return env
+
+    # After mkdocs-static-i18n's on_template_context (50), which hands the
+    # sitemap every language's pages.
+    @event_priority(0)
+    def on_template_context(
+        self, context: dict[str, Any], template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
+        i18n_glue.template_alternates(context, template_name, config)
+        return context
+
+    def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
+        build, _ = self._current()
+        if template_name.endswith(".html"):
+            output = _secured(output, template_name)
+        build.root_pages.rendered(output, template_name, config)
+        return output
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        _, run = self._current()
+        return search_output.rebase(_secured(output, page.file.src_uri), run.languages)
+
+    # Before mkdocs-static-i18n's on_post_build (-100), which builds the other
+    # languages unless the workers have.
+    @event_priority(-90)
+    def _await_languages(self, config: MkDocsConfig) -> None:
+        build, run = self._current()
+        if run.languages.is_default and build.language_builds is not None:
+            builds, build.language_builds = build.language_builds, None
+            builds.finish()
+            i18n_glue.skip_other_languages(config, True)
+
+    # After mkdocs-static-i18n's on_post_build (-100): in the default language's
+    # build, every other language has been built (or awaited) by then, and
+    # the search plugin has written the index of the pages it knows.
+    @event_priority(-110)
+    def _finish(self, config: MkDocsConfig) -> None:
+        build, _ = self._current()
+        # Not the run's: a later language built in this process has had its own since.
+        langs = i18n_glue.languages(config)
+        if langs.is_default:
+            i18n_glue.skip_other_languages(config, False)
+            build.root_pages.merge(config)
+        search_output.write_index(config, langs)
+        if langs.is_default:
+            search_output.patch_worker(Path(config.site_dir))
+        if langs.current == build.first:
+            self._close()
+
+    on_post_build = CombinedEvent(_await_languages, _finish)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close()
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _current(self) -> tuple[Build, LanguageRun]:
+        if self._build is None or self._run is None:
+            raise PluginError("kb: an event came before the build's on_config")
+        return self._build, self._run
+
+    def _close(self) -> None:
+        """The build is over (or failed): what it started ends, its state goes."""
+        if self._build is not None:
+            self._build.close()
+        self._build, self._run = None, None
+
+
+def _secured(output: str, name: str) -> str:
+    """Every page carries its Content Security Policy (``kb.csp``)."""
+    try:
+        return csp.apply(output)
+    except csp.MissingMarkerError as error:
+        raise PluginError(f"kb: {name}: {error}; is overrides/main.html used?") from error

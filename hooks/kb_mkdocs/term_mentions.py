@@ -1,0 +1,94 @@
+"""Where each glossary term is mentioned: for the glossary's "discussed in", and for search."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from kb import render, searchindex
+from kb.glossary import Term
+from kb.linking import Heading
+from kb.messages import Messages
+
+SECTION_LABEL_LENGTH = 40
+# The paragraph render.render_glossary leaves for each term: one pass over the
+# page fills them all (the page grows with the archive).
+_PLACEHOLDER = re.compile(f"<p>{re.escape(render.DISCUSSED_IN)}([^<]*)</p>")
+
+
+class TermMentions:
+    """The mentions of one language's build, in the order its pages render."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, dict[tuple[str, str], tuple[Page, Heading]]] = defaultdict(dict)
+        # The terms of the page being rendered, by section anchor, for search.
+        self._in_page: dict[str, dict[str, Term]] = defaultdict(dict)
+        self._in_headings: dict[str, dict[str, Term]] = defaultdict(dict)
+
+    def report(self, page: Page, term: Term, section: Heading, in_heading: bool) -> None:
+        self.found[term.id].setdefault((page.url, section.anchor), (page, section))
+        self._in_page[section.anchor].setdefault(term.id, term)
+        if in_heading:
+            self._in_headings[section.anchor].setdefault(term.id, term)
+
+    def add_search_words(self, page: Page) -> None:
+        """The words search adds to each section of ``page``: the other names of its terms."""
+        if self._in_page:
+            # Each term's words once per page, in the first section naming it:
+            # a search lands on the page either way, and the index stays small.
+            seen: set[str] = set()
+            by_anchor = {}
+            for anchor, terms in self._in_page.items():
+                new = [term for term_id, term in terms.items() if term_id not in seen]
+                seen.update(terms)
+                if new:
+                    by_anchor[anchor] = searchindex.vocabulary(new)
+            page.meta[searchindex.SEARCH_TERMS] = by_anchor
+        if self._in_headings:
+            page.meta[searchindex.SEARCH_TITLE_TERMS] = {
+                anchor: searchindex.vocabulary(terms.values(), names_only=True)
+                for anchor, terms in self._in_headings.items()
+            }
+        self._in_page = defaultdict(dict)
+        self._in_headings = defaultdict(dict)
+
+    def fill_glossary(self, glossary: Page, messages: Messages) -> None:
+        """Every page is rendered: say where each term is discussed."""
+        if glossary.content is None:
+            return
+        glossary.content = _PLACEHOLDER.sub(
+            lambda placeholder: _discussed_in(
+                list(self.found.get(placeholder.group(1), {}).values()), glossary, messages
+            ),
+            glossary.content,
+        )
+
+
+def _discussed_in(places: list[tuple[Page, Heading]], glossary: Page, messages: Messages) -> str:
+    label = html.escape(messages("glossary.discussed_in"))
+    if not places:
+        none = html.escape(messages("glossary.not_discussed"))
+        return f'<p class="kb-discussed"><em>{none}</em></p>'
+    by_page: dict[str, list[tuple[Page, Heading]]] = defaultdict(list)
+    for page, section in places:
+        by_page[page.url].append((page, section))
+    items = []
+    for entries in by_page.values():
+        page = entries[0][0]
+        url = get_relative_url(page.url, glossary.url)
+        sections = ", ".join(
+            f'<a href="{html.escape(url)}#{html.escape(section.anchor)}">'
+            f"{html.escape(render.shorten(section.title, SECTION_LABEL_LENGTH))}</a>"
+            for _, section in entries
+            if section.anchor and section.title != page.title
+        )
+        link = f'<a href="{html.escape(url)}">{html.escape(page.title or "")}</a>'
+        items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
+    return (
+        f'<div class="kb-discussed" {render.NOT_SEARCHED}><p><em>{label}</em></p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
