@@ -243,6 +243,7 @@ def test_an_index_worker_gone_fails_the_build_instead_of_waiting():
     pool = SearchPool()
     try:
         index = pool.index()
+        pool._starting.join()  # the worker has started
         for process in list(pool._executor._processes.values()):
             process.kill()
         with pytest.raises(PluginError, match="worker failed"):

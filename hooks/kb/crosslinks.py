@@ -20,7 +20,7 @@ class CrossLinks:
 
     @classmethod
     def of(cls, sources: Sources, edition: Edition) -> CrossLinks:
-        titles = edition.topic_titles()
+        titles = edition.topic_titles
         names = TopicNames(
             {
                 TopicKey(digest.id, topic.slug): (

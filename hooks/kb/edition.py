@@ -53,6 +53,7 @@ class Edition:
     def _index(self) -> dict[str, int]:
         return {digest.id: i for i, digest in enumerate(self.archive.digests)}
 
+    @functools.cached_property
     def topic_titles(self) -> dict[TopicKey, str]:
         """Each topic's title as a reader sees it on its page, plain text."""
         return {
@@ -61,6 +62,7 @@ class Edition:
             for topic in digest.topics
         }
 
+    @functools.cached_property
     def topic_pages(self) -> dict[str, TopicKey]:
         """The source path of each topic page (the same in every language)."""
         return {
@@ -69,9 +71,10 @@ class Edition:
             for topic in digest.topics
         }
 
+    @functools.cached_property
     def note_pages(self) -> frozenset[str]:
         """Topic pages and digest pages: every page showing a note's own text."""
-        return frozenset(self.topic_pages()) | {
+        return frozenset(self.topic_pages) | {
             digest_path(digest) for digest in self.archive.digests
         }
 

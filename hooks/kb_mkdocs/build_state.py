@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,9 +39,12 @@ log = get_plugin_logger("kb")
 @dataclass
 class Build:
     sources: archive.Sources
-    root: Path
     updated: dict[str, datetime.date]  # each note's last change, from git
+    root: Path
     first: str  # the language whose build made this one; it ends with that build
+    # A worker's build: its channel to the default build, which read the
+    # notes (and reports on them) and indexes the worker's pages.
+    channel: Connection | None = None
     search_pool: SearchPool | None = None
     language_builds: LanguageBuilds | None = None
     root_pages: RootPages = field(default_factory=RootPages)
@@ -117,31 +121,31 @@ class LanguageRun:
     dates: dict[str, str] = field(default_factory=dict)  # each note page's last change
 
 
-def read(config: MkDocsConfig, langs: Languages) -> Build:
-    """This build's notes and data, read and checked; their problems reported.
+def project_root(config: MkDocsConfig) -> Path:
+    """The folder of ``mkdocs.yml``: the notes' paths (and git's) are relative to it."""
+    return Path(config.config_file_path).parent
 
-    A worker building a later language reads the same notes as the default
-    build, which reports their problems: the worker only fails on errors.
-    """
-    root = Path(config.config_file_path).parent
+
+def read(config: MkDocsConfig, langs: Languages) -> Build:
+    """This build's notes and data, read and checked; their problems reported."""
+    root = project_root(config)
     notes = Path(config.docs_dir) / NOTES_FOLDER
     sources = archive.load(
         notes, root / DATA_FOLDER, source_language=langs.default, languages=langs.all, root=root
     )
-    if langs.is_default:
-        report(sources.problems)
+    report(sources.problems)
     if sources.errors:
         raise PluginError(
             f"{len(sources.errors)} error(s) in the notes or data files; see the messages above."
         )
-    return Build(sources, root, history.last_changed(notes, root), langs.current)
+    return Build(sources, history.last_changed(notes, root), root, langs.current)
 
 
 def run(config: MkDocsConfig, build: Build, langs: Languages) -> LanguageRun:
     sources = build.sources
     edition = Edition.of(sources, langs.current)
     context = page_context(sources, langs.current, config.extra["repository"], build.updated)
-    page = CurrentPage(edition.note_pages(), frozenset(edition.topic_pages()))
+    page = CurrentPage(edition.note_pages, frozenset(edition.topic_pages))
     dates = {
         path: day.isoformat()
         for path, day in edition.page_dates(build.updated, build.newest).items()

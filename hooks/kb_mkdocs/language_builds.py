@@ -4,7 +4,8 @@ mkdocs-static-i18n builds the default language, then, from its
 ``on_post_build``, the whole site again for each other language, one after
 another: two languages took twice as long as one. Here, as soon as the
 default language's build starts, a worker builds each other language from
-the same ``mkdocs.yml``, into a folder of its own beside the site; where
+the same ``mkdocs.yml`` and the notes as the default build read them, into
+a folder of its own beside the site; where
 i18n would build that language, the default build waits for the worker,
 replays its log, and moves its language's folder into the site. The files
 every language writes to the site root (404 page, sitemap, search index)
@@ -16,20 +17,32 @@ in the build's own process, one after another.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import logging
+import pickle
 import shutil
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from logging.handlers import QueueHandler
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
+from kb.archive import Sources
 from kb_mkdocs import i18n_glue, workers
+from kb_mkdocs.search_pool import END, PooledSearchIndex
 
+# Where a worker's config holds its channel to the default build.
+_HANDOVER = "kb_notes_from_the_default_build"
+# The notes as the default build read them, in the worker's folder.
+_READING = "notes.pickle"
 # i18n hides these for the languages it builds itself: one build, one summary.
 _QUIET = ("Documentation built in", "Building documentation to directory")
 
@@ -53,6 +66,20 @@ class Outcome:
     failure: str | None
 
 
+def channel(config: MkDocsConfig) -> Connection | None:
+    """In a worker's build: its channel to the default build (None elsewhere)."""
+    return config.get(_HANDOVER)
+
+
+def receive(channel: Connection) -> tuple[Sources, dict[str, datetime.date]]:
+    """In a worker's build: the notes the default build read, once it has."""
+    try:
+        path = channel.recv()
+    except (EOFError, OSError) as error:
+        raise Abort("the build that started this one has stopped") from error
+    return pickle.loads(Path(path).read_bytes())
+
+
 def _options(config: MkDocsConfig) -> dict[str, Any]:
     return {
         "docs_dir": config.docs_dir,
@@ -65,7 +92,13 @@ def _options(config: MkDocsConfig) -> dict[str, Any]:
 class LanguageBuilds:
     """The workers building this build's other languages."""
 
-    def __init__(self, config: MkDocsConfig, languages: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        config: MkDocsConfig,
+        languages: tuple[str, ...],
+        indexes: Callable[[], PooledSearchIndex],
+    ) -> None:
+        """``indexes`` makes the search index each worker's pages go to, as they render."""
         site = Path(config.site_dir)
         site.parent.mkdir(parents=True, exist_ok=True)
         self._site = site
@@ -75,22 +108,50 @@ class LanguageBuilds:
                 shutil.rmtree(stale, ignore_errors=True)
         self._folders: dict[str, Path] = {}
         self._futures: dict[str, Future[Outcome]] = {}
-        self._executor = ProcessPoolExecutor(
-            max_workers=len(languages),
-            mp_context=workers.start_method(),
-            initializer=workers.end_with_parent,
-        )
+        self.indexes = {language: indexes() for language in languages}
+        self._executor = workers.pool(len(languages), workers.end_with_parent)
         level = logging.getLogger("mkdocs").getEffectiveLevel()
+        requests = []
         for language in languages:
             folder = Path(tempfile.mkdtemp(prefix=f".{site.name}-{language}-", dir=site.parent))
             self._folders[language] = folder
-            request = Request(
-                config.config_file_path, _options(config), language, str(folder), level
+            requests.append(
+                Request(config.config_file_path, _options(config), language, str(folder), level)
             )
-            self._futures[language] = self._executor.submit(build_language, request)
+        # Each worker waits for the notes as this build reads them (reading them
+        # again would double the work the CPUs share), then sends its pages back.
+        self._channels = {language: workers.start_method().Pipe() for language in languages}
+
+        def submit() -> None:
+            for request in requests:
+                _, theirs = self._channels[request.language]
+                self._futures[request.language] = self._executor.submit(
+                    build_language, request, theirs
+                )
+
+        self._starting = workers.in_background(submit)
+        self._receiving: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    def hand_over(self, sources: Sources, updated: dict[str, datetime.date]) -> None:
+        """The notes as read and checked, to every worker; then each worker's pages
+        to its search index, as the worker sends them."""
+        reading = pickle.dumps((sources, updated), protocol=pickle.HIGHEST_PROTOCOL)
+        for language, (ours, _) in self._channels.items():
+            # A file: a pipe would keep a large message waiting, and this build
+            # with it, for a worker still loading its config.
+            path = self._folders[language] / _READING
+            path.write_bytes(reading)
+            ours.send(str(path))
+            self._receiving.append(
+                workers.in_background(
+                    functools.partial(_receive, ours, self.indexes[language], self._stop)
+                )
+            )
 
     def finish(self) -> None:
         """Wait for every worker; its log replayed here, its pages moved into the site."""
+        self._starting.join()
         failures = []
         for language, future in self._futures.items():
             try:
@@ -115,16 +176,24 @@ class LanguageBuilds:
 
     def close(self) -> None:
         """However the build ends: no worker outlives it, no folder is left."""
+        self._starting.join()
         for future in self._futures.values():
             future.cancel()
+        self._stop.set()
+        for thread in self._receiving:
+            thread.join()
+        for ours, theirs in self._channels.values():
+            ours.close()  # a worker still waiting for the notes stops
+            theirs.close()
         self._executor.shutdown(wait=True, cancel_futures=True)
         for folder in self._folders.values():
             shutil.rmtree(folder, ignore_errors=True)
         self._futures.clear()
 
 
-def build_language(request: Request) -> Outcome:
-    """In the worker: build ``request.language`` the way i18n's loop would."""
+def build_language(request: Request, channel: Connection) -> Outcome:
+    """In the worker: build ``request.language`` the way i18n's loop would,
+    from the notes the default build read (sent over ``channel``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -137,6 +206,7 @@ def build_language(request: Request) -> Outcome:
     try:
         config = load_config(request.config_file, **request.options, site_dir=request.site_dir)
         i18n_glue.build_only(config, request.language)
+        config[_HANDOVER] = channel
         build(config)
     except Abort as error:
         failure = str(error.message)
@@ -144,6 +214,20 @@ def build_language(request: Request) -> Outcome:
         logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", request.language)
         failure = f"building '{request.language}' failed: {error}"
     return Outcome(collected.records, failure)
+
+
+def _receive(channel: Connection, index: PooledSearchIndex, stop: threading.Event) -> None:
+    """In the default build: index the pages a worker sends, until it is done or the build."""
+    while not stop.is_set():
+        try:
+            if not channel.poll(0.05):
+                continue
+            pages = channel.recv_bytes()
+        except (EOFError, OSError):
+            return  # the worker has stopped
+        if pages == END:
+            return
+        index.add_pickled(pages)
 
 
 class _Collect(QueueHandler):

@@ -25,7 +25,7 @@ class PageLinks:
         self._mentions = run.mentions
         self._paper_titles = {paper.id: paper.title for paper in sources.papers}
         self._index_label = run.context.messages("papers.index_link")
-        self._topics = run.edition.topic_pages()
+        self._topics = run.edition.topic_pages
         language = run.languages.current
         # Every language's forms: a page not translated yet shows the source's text.
         self._glossary = GlossaryExtension(

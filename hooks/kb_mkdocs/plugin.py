@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,12 @@ from mkdocs.utils import get_relative_url
 
 from kb import csp, graph, paperpage, render, sitepages
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
-from kb_mkdocs import build_state, i18n_glue, search_output, workers
+from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
 from kb_mkdocs.build_state import Build, LanguageRun
 from kb_mkdocs.i18n_glue import Languages
 from kb_mkdocs.language_builds import LanguageBuilds
 from kb_mkdocs.page_links import PageLinks
-from kb_mkdocs.search_pool import CompactSearchIndex, SearchPool
+from kb_mkdocs.search_pool import CompactSearchIndex, PagesToIndex, SearchPool
 
 _EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
 # The paragraphs render leaves where a graph is drawn: the archive's, or a topic's own.
@@ -75,11 +76,14 @@ class KnowledgeBase:
         ]
         config.markdown_extensions += PageLinks(build.sources, run).extensions()
         search = config.plugins["material/search"]
-        if build.search_pool is not None and langs.current == build.first:
+        if build.channel is not None:
+            # A worker's build: the default build indexes its pages, beside its own.
+            search.search_index = PagesToIndex(build.channel, **search.config)
+        elif build.search_pool is not None and langs.current == build.first:
             search.search_index = build.search_pool.index(**search.config)
         else:
             search.search_index = CompactSearchIndex(**search.config)
-        if langs.current == build.first:
+        if langs.current == build.first and build.channel is None:
             # A later language is indexed by the same worker, or in this process.
             search.search_index.add_words(
                 [
@@ -98,8 +102,19 @@ class KnowledgeBase:
             if parallel:
                 pool = SearchPool()
                 if langs.translations:
-                    builds = LanguageBuilds(config, langs.translations)
-            build = build_state.read(config, langs)
+                    search = config.plugins["material/search"]
+                    builds = LanguageBuilds(
+                        config, langs.translations, lambda: pool.index(**search.config)
+                    )
+            channel = language_builds.channel(config)
+            if channel is None:
+                build = build_state.read(config, langs)
+            else:
+                sources, updated = language_builds.receive(channel)
+                root = build_state.project_root(config)
+                build = build_state.Build(sources, updated, root, langs.current, channel)
+            if builds is not None:
+                builds.hand_over(build.sources, build.updated)
         except BaseException:
             for started in (builds, pool):
                 if started is not None:
@@ -159,7 +174,7 @@ class KnowledgeBase:
         """Topic pages end with their related topics and the topics that mention them."""
         build, run = self._current()
         run.page.enter(page, files)
-        here = run.edition.topic_pages().get(page.file.src_uri)
+        here = run.edition.topic_pages.get(page.file.src_uri)
         if here is None:
             return markdown
         archive = build.sources.archive
@@ -273,6 +288,9 @@ class KnowledgeBase:
         if run.languages.is_default and build.language_builds is not None:
             builds, build.language_builds = build.language_builds, None
             builds.finish()
+            site = Path(config.site_dir)
+            for language, index in builds.indexes.items():
+                search_output.write_index(site, index, replace(run.languages, current=language))
             i18n_glue.skip_other_languages(config, True)
 
     # After mkdocs-static-i18n's on_post_build (-100): in the default language's
@@ -286,7 +304,10 @@ class KnowledgeBase:
         if langs.is_default:
             i18n_glue.skip_other_languages(config, False)
             build.root_pages.merge(config)
-        search_output.write_index(config, langs)
+        if build.channel is None:  # a worker's pages are indexed by the default build
+            search_output.write_index(
+                Path(config.site_dir), config.plugins["material/search"].search_index, langs
+            )
         if langs.is_default:
             search_output.patch_worker(Path(config.site_dir))
         if langs.current == build.first:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
+from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 
 from kb import searchindex
@@ -25,25 +25,19 @@ def rebase(output: str, langs: Languages) -> str:
         raise PluginError(f"kb_mkdocs/search_output.py: {error}") from error
 
 
-def write_index(config: MkDocsConfig, langs: Languages) -> None:
-    """Each language's index under its own root.
-
-    The index is taken from the search plugin, not from the file it wrote:
-    a language built by a worker writes that file at the same time.
-    """
-    site = Path(config.site_dir)
-    search = config.plugins["material/search"]
-    merged = json.loads(search.search_index.generate_search_index(None))
+def write_index(site: Path, index: SearchIndex, langs: Languages) -> None:
+    """The current language's search index, under its own root."""
+    merged = json.loads(index.generate_search_index(None))
     if langs.is_default:
-        index = searchindex.default_language_index(
+        shown = searchindex.default_language_index(
             merged, [f"{language}/" for language in langs.translations]
         )
         target = site / INDEX
     else:
-        index = searchindex.prefixed_language_index(merged, langs.prefix, langs.current)
+        shown = searchindex.prefixed_language_index(merged, langs.prefix, langs.current)
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(searchindex.dumps(index), encoding="utf-8")
+    target.write_text(searchindex.dumps(shown), encoding="utf-8")
 
 
 def patch_worker(site: Path) -> None:

@@ -13,8 +13,11 @@ worker).
 from __future__ import annotations
 
 import logging
+import pickle
+from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
 from material.plugins.search.plugin import SearchIndex
@@ -25,6 +28,11 @@ from mkdocs.structure.toc import TableOfContents
 from kb import searchindex
 from kb_mkdocs import workers
 
+# Pages sent to the worker at a time: one task per page cost the build a
+# tenth of its time in the threads that hand tasks over.
+BATCH = 16
+# What a worker's build sends once its last pages are sent.
+END = b""
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
 _META_READ = ("search", "title", "tags", searchindex.SEARCH_TERMS, searchindex.SEARCH_TITLE_TERMS)
 
@@ -75,6 +83,42 @@ class CompactSearchIndex(SearchIndex):
         super().create_entry_for_section(section, toc, url, page)
 
 
+class PagesToIndex(SearchIndex):
+    """A worker's index: its pages, sent back as they render, for the default
+    build's search index worker to index (jieba's dictionary loaded, and idle
+    once the default language's pages are done)."""
+
+    def __init__(self, channel: Connection, **config: Any) -> None:
+        self._channel = channel
+        self._batch: list[PageToIndex] = []
+        super().__init__(**config)
+
+    def add_entry_from_context(self, page: Page) -> None:
+        self._batch.append(PageToIndex.of(page))
+        if len(self._batch) == BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        # Pickled here, unpickled by the index worker: the default build,
+        # busy with its own pages, only passes the bytes on.
+        self._channel.send_bytes(pickle.dumps(self._batch, protocol=pickle.HIGHEST_PROTOCOL))
+        self._batch = []
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """None here; read once every page is rendered: the last pages go, and the end."""
+        if self._channel is not None:
+            if self._batch:
+                self._send()
+            self._channel.send_bytes(END)
+            self._channel = None
+        return []
+
+    @entries.setter
+    def entries(self, entries: list[dict[str, Any]]) -> None:
+        pass  # Material's SearchIndex starts with an empty list
+
+
 class SearchPool:
     """The worker that indexes every language's pages of one build.
 
@@ -84,10 +128,9 @@ class SearchPool:
     """
 
     def __init__(self) -> None:
-        self._executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=workers.start_method(), initializer=_start_worker
-        )
-        self._executor.submit(_ready)  # starts the worker now, not at the first page
+        self._executor = workers.pool(1, _start_worker)
+        # The worker starts now, not at the first page.
+        self._starting = workers.in_background(lambda: self._executor.submit(_ready))
 
     def add_words(self, words: list[str]) -> None:
         self._executor.submit(add_words, words)
@@ -97,13 +140,14 @@ class SearchPool:
 
     def close(self) -> None:
         """The build is over, or has failed: the worker must not outlive it."""
+        self._starting.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 class PooledSearchIndex(SearchIndex):
     """Material's index of one language's pages, each indexed by the worker.
 
-    Each page is sent as it renders; the entries are gathered when first read
+    The pages are sent as they render, a few at a time; the entries are gathered when first read
     (by the search plugin's ``on_post_build``, or mkdocs-static-i18n's):
     every page has been sent then.
     """
@@ -111,6 +155,7 @@ class PooledSearchIndex(SearchIndex):
     def __init__(self, executor: ProcessPoolExecutor, **config: Any) -> None:
         self._executor = executor
         self._config = config
+        self._batch: list[PageToIndex] = []  # rendered, not sent yet
         self._pending: list[Future] = []
         self._received: list[dict[str, Any]] = []
         super().__init__(**config)
@@ -119,14 +164,26 @@ class PooledSearchIndex(SearchIndex):
         self._executor.submit(add_words, words)
 
     def add_entry_from_context(self, page: Page) -> None:
+        self._batch.append(PageToIndex.of(page))
+        if len(self._batch) == BATCH:
+            self._submit(index_pages, self._batch)
+            self._batch = []
+
+    def add_pickled(self, pages: bytes) -> None:
+        """Pages a worker's build pickled (:class:`PagesToIndex`), in order."""
+        self._submit(index_pickled, pages)
+
+    def _submit(self, task: Callable[..., list[dict[str, Any]]], pages: Any) -> None:
         try:
-            future = self._executor.submit(index_page, PageToIndex.of(page), self._config)
+            self._pending.append(self._executor.submit(task, pages, self._config))
         except BrokenExecutor as error:
             raise _failed(error) from error
-        self._pending.append(future)
 
     @property
     def entries(self) -> list[dict[str, Any]]:
+        if self._batch:
+            self._submit(index_pages, self._batch)
+            self._batch = []
         pending, self._pending = self._pending, []
         for future in pending:
             try:
@@ -146,11 +203,16 @@ def _failed(error: Exception) -> PluginError:
     )
 
 
-def index_page(page: PageToIndex, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """In the worker: the entries Material's index makes of ``page``."""
+def index_pages(pages: list[PageToIndex], config: dict[str, Any]) -> list[dict[str, Any]]:
+    """In the worker: the entries Material's index makes of ``pages``."""
     index = CompactSearchIndex(**config)
-    index.add_entry_from_context(page)
+    for page in pages:
+        index.add_entry_from_context(page)
     return index.entries
+
+
+def index_pickled(pages: bytes, config: dict[str, Any]) -> list[dict[str, Any]]:
+    return index_pages(pickle.loads(pages), config)
 
 
 def add_words(words: list[str]) -> None:

@@ -13,11 +13,13 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 PARALLEL_SWITCH = "KB_PARALLEL"
 # What every worker imports, loaded once into the fork server.
-_PRELOAD = ("kb_mkdocs.language_builds", "kb_mkdocs.search_pool")
+_PRELOAD = ("__main__", "kb_mkdocs.plugin")
 
 
 def parallel_enabled() -> bool:
@@ -33,6 +35,26 @@ def start_method() -> BaseContext:
         context.set_forkserver_preload(list(_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
+
+
+def pool(size: int, initializer: Callable[[], None]) -> ProcessPoolExecutor:
+    """A process pool of ``size`` workers, each running ``initializer`` first.
+
+    Raises ``NotImplementedError`` or ``OSError`` where the platform cannot
+    run one (no working semaphores, as on some sandboxes).
+    """
+    return ProcessPoolExecutor(size, mp_context=start_method(), initializer=initializer)
+
+
+def in_background(work: Callable[[], None]) -> threading.Thread:
+    """Run ``work`` (starting workers) beside the build, which goes on reading the notes.
+
+    Starting a worker waits for the fork server to start and to fork it: a
+    quarter of a second the build need not wait.
+    """
+    thread = threading.Thread(target=work, name="kb-start-workers", daemon=True)
+    thread.start()
+    return thread
 
 
 def end_with_parent() -> None:
