@@ -374,3 +374,29 @@ def test_tables_and_math_are_shown_as_written(tmp_path):
     assert '<span class="arithmatex">$\\nabla \\log p_w - \\nabla p_{lose}$</span>' in page
     assert "另花 $5 买咖啡" in page  # a lone dollar is money, not math
     assert '<div class="arithmatex">$$\na_1 * b_2\n$$</div>' in page
+
+
+def test_builds_with_other_hook_lists_in_one_process_do_not_share_state(tmp_path):
+    """Each build's state is its own: a build with one more hook, then the plain
+    build, then the first again, in one process (as tests and ``mkdocs serve`` do)."""
+    seen = tmp_path / "seen.txt"
+    extra = tmp_path / "record_titles.py"
+    extra.write_text(
+        "from pathlib import Path\n\n"
+        "def on_page_markdown(markdown, page, config, files):\n"
+        f"    with Path({str(seen)!r}).open('a', encoding='utf-8') as out:\n"
+        "        out.write(page.file.src_uri + '\\n')\n"
+        "    return markdown\n",
+        encoding="utf-8",
+    )
+    hooks = [str(ROOT / "hooks" / "knowledge_base.py"), str(extra)]
+    docs = make_project(tmp_path)
+    first = build_site(docs, tmp_path / "first", hooks=hooks)
+    plain = build_site(docs, tmp_path / "plain")
+    again = build_site(docs, tmp_path / "again", hooks=hooks)
+    for result in (first, plain, again):
+        assert result.error is None, result.log
+    recorded = seen.read_text(encoding="utf-8").splitlines()
+    # Both languages of the two builds with the hook (a worker is given it too).
+    assert recorded.count("2023-11-12/discussion.md") == 4
+    assert first.page("2023-11-12/discussion") == again.page("2023-11-12/discussion")

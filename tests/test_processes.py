@@ -96,3 +96,18 @@ def test_a_build_stopped_by_bad_notes_stops_its_workers_too(tmp_path, monkeypatc
     assert any("KB104" in record.getMessage() for record in result.records), result.log
     assert _workers_left() == []
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_where_workers_cannot_start_the_build_runs_in_its_own_process(tmp_path, monkeypatch):
+    from kb_mkdocs import workers
+
+    def no_semaphores(*args, **kwargs):
+        raise NotImplementedError("sem_open is not available here")
+
+    monkeypatch.setattr(workers, "pool", no_semaphores)
+    monkeypatch.setenv("KB_PARALLEL", "1")
+    result = build_site(make_project(tmp_path), tmp_path / "site")
+    assert result.error is None, result.log
+    assert "no worker processes here (sem_open is not available here)" in result.log
+    assert (tmp_path / "site" / "en" / "search" / "search_index.json").is_file()
+    assert _workers_left() == []

@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime
 from xml.sax.saxutils import escape
 
-from .model import Archive
-from .render import Context, digest_path, digest_title, plain_text, topic_path, topic_summary
+from .edition import Edition
+from .related import TopicKey
+from .render import (
+    Context,
+    digest_path,
+    digest_title,
+    feed_path,
+    home_path,
+    topic_path,
+    topic_summary,
+)
 
 ENTRIES = 50
 _EPOCH = datetime.date(1970, 1, 1)
@@ -18,17 +27,19 @@ def page_url(site_url: str, prefix: str, source: str) -> str:
     return f"{site_url.rstrip('/')}/{prefix}{path.rstrip('/') + '/' if path else ''}"
 
 
-def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
-    """The feed: topics of the newest digests first, dated by their digest."""
+def atom(edition: Edition, context: Context, site_url: str, prefix: str) -> str:
+    """The feed of ``edition``'s language: topics of the newest digests first, dated
+    by their digest."""
+    archive = edition.archive
     messages = context.messages
     entries = []
     newest = max((d.date for d in archive.digests if d.date is not None), default=None)
     for digest in reversed(archive.digests):
         # An undated note is dated by its last change, else as the newest digest.
         day = digest.date or context.updated.get(digest.path) or newest or _EPOCH
-        shown = archive.translation(digest, context.language) or digest
+        shown = edition.text(digest)
         for topic in digest.topics:
-            title = plain_text((shown.topic(topic.slug) or topic).title)
+            title = edition.topic_titles[TopicKey(digest.id, topic.slug)]
             summary = topic_summary(topic, shown.topic(topic.slug), context.language)[
                 0
             ] or digest_title(digest, messages)
@@ -46,7 +57,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
                 break
         if len(entries) == ENTRIES:
             break
-    home = page_url(site_url, prefix, "index.md")
+    home = page_url(site_url, prefix, home_path())
     updated = (newest or _EPOCH).isoformat()
     latest = page_url(site_url, prefix, digest_path(archive.latest)) if archive.latest else home
     return (
@@ -54,7 +65,7 @@ def atom(archive: Archive, context: Context, site_url: str, prefix: str) -> str:
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{context.language}">\n'
         f"  <title>{escape(messages('feed.title'))}</title>\n"
         f'  <link href="{escape(home)}"/>\n'
-        f'  <link rel="self" href="{escape(home)}feed.xml"/>\n'
+        f'  <link rel="self" href="{escape(home)}{feed_path()}"/>\n'
         f'  <link rel="related" href="{escape(latest)}"/>\n'
         f"  <id>{escape(home)}</id>\n"
         f"  <updated>{updated}T00:00:00Z</updated>\n"

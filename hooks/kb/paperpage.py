@@ -11,6 +11,7 @@ from .render import (
     NOT_SEARCHED,
     REFERENCE_PAGE,
     Context,
+    bibliography_path,
     digest_path,
     digest_title,
     escape,
@@ -22,8 +23,6 @@ from .render import (
     topic_path,
 )
 
-PAGE = papers_path()
-BIBLIOGRAPHY = "papers.bib"
 LABEL_LENGTH = 40
 
 
@@ -53,7 +52,7 @@ def render_papers(
         *REFERENCE_PAGE,
         f"# {messages('papers.title')}",
         "",
-        messages("papers.intro", bib=relative(PAGE, BIBLIOGRAPHY)),
+        messages("papers.intro", bib=relative(papers_path(), bibliography_path())),
         "",
     ]
 
@@ -178,7 +177,7 @@ def _discussed(cited: list[Cited], context: Context) -> str:
     for items in places.values():
         first = items[0]
         if not first.citation.topic:
-            link = relative(PAGE, digest_path(first.digest))
+            link = relative(papers_path(), digest_path(first.digest))
             anchors = dict.fromkeys(item.citation.anchor for item in items)
             parts += [
                 f"[{escape(digest_title(first.digest, context.messages))}]({link}"
@@ -189,7 +188,7 @@ def _discussed(cited: list[Cited], context: Context) -> str:
         topic = first.digest.topic(first.citation.topic)
         if topic is None:
             continue
-        link = relative(PAGE, topic_path(first.digest, topic))
+        link = relative(papers_path(), topic_path(first.digest, topic))
         sections = ", ".join(
             f"[{escape(shorten(plain_text(item.citation.label), LABEL_LENGTH))}]"
             f"({link}#{item.citation.anchor})"

@@ -66,6 +66,16 @@ def graph_path() -> str:
     return "graph.md"
 
 
+def feed_path() -> str:
+    """Below each language's root (``feed.xml``, ``en/feed.xml``); not a page."""
+    return "feed.xml"
+
+
+def bibliography_path() -> str:
+    """The papers the notes cite, as BibTeX: one file at the site root; not a page."""
+    return "papers.bib"
+
+
 GRAPH_MARKER = "KB-GRAPH:"
 """Where a graph's drawing goes (the whole archive's, or ``KB-GRAPH:<node id>``'s)."""
 
@@ -79,7 +89,12 @@ def digest_path(digest: Digest) -> str:
 
 
 def topic_path(digest: Digest, topic: Topic) -> str:
-    return f"{digest.id}/{topic.slug}.md"
+    return topic_key_path(digest.id, topic.slug)
+
+
+def topic_key_path(digest_id: str, slug: str) -> str:
+    """The page of the topic ``slug`` of the digest ``digest_id``."""
+    return f"{digest_id}/{slug}.md"
 
 
 def relative(source: str, target: str) -> str:
@@ -633,7 +648,8 @@ def node_path(node_id: str) -> str:
     """The page (and anchor) a graph node stands for, docs-relative."""
     kind, _, name = node_id.partition(":")
     if kind == "topic":
-        return f"{name}.md"
+        digest_id, _, slug = name.partition("/")
+        return topic_key_path(digest_id, slug)
     if kind == "term":
         return f"{glossary_path()}#{name}"
     return f"{papers_path()}#{paper_anchor(name)}"

@@ -21,7 +21,6 @@ from .papers import bibliography
 
 NOTES_FOLDER = "notes"  # below docs/: the notes, sources of pages, not pages
 DATA_FOLDER = "data"  # beside docs/: the glossary, the papers, the editor's notes
-FEED = "feed.xml"
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,11 @@ def site_pages(
             )
     prefix = "" if edition.language == default_language else f"{edition.language}/"
     pages.append(
-        GeneratedPage(FEED, atom(archive, context, site_url, prefix), dest_uri=prefix + FEED)
+        GeneratedPage(
+            render.feed_path(),
+            atom(edition, context, site_url, prefix),
+            dest_uri=prefix + render.feed_path(),
+        )
     )
     pages.append(
         GeneratedPage(
@@ -115,7 +118,7 @@ def site_pages(
     ]
     pages.append(
         GeneratedPage(
-            paperpage.PAGE,
+            render.papers_path(),
             paperpage.render_papers(sources.papers, sources.references, cited, context),
             f"../{DATA_FOLDER}/papers.yml",
         )
@@ -125,7 +128,7 @@ def site_pages(
     ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
     pages.append(
         GeneratedPage(
-            paperpage.BIBLIOGRAPHY,
+            render.bibliography_path(),
             bibliography(tuple(p for p in sources.papers if p.id in ids)),
         )
     )

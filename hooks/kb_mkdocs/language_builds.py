@@ -52,9 +52,7 @@ class Request:
     """What a worker needs to build one language as the build would."""
 
     config_file: str
-    # The options given besides mkdocs.yml (on the command line, by serve,
-    # by a test) that the pages depend on.
-    options: dict[str, Any]
+    options: dict[str, Any]  # given besides mkdocs.yml
     language: str
     site_dir: str  # the worker's own folder; the language's pages go below it
     log_level: int
@@ -81,7 +79,16 @@ def receive(channel: Connection) -> tuple[Sources, dict[str, datetime.date]]:
 
 
 def _options(config: MkDocsConfig) -> dict[str, Any]:
+    """What the build was given besides ``mkdocs.yml`` (on the command line, by a
+    test), and what ``mkdocs serve`` sets after loading it."""
+    given = {
+        key: value
+        for patch in config.user_configs[1:]
+        for key, value in patch.items()
+        if key != "site_dir"  # a worker builds into a folder of its own
+    }
     return {
+        **given,
         "docs_dir": config.docs_dir,
         "strict": config.strict,
         "site_url": config.site_url,

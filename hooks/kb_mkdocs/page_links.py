@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markdown.extensions import Extension
 
-from kb import paperpage, papers, render
+from kb import papers, render
 from kb.archive import Sources
 from kb.glossary import Term, term_matcher
 from kb.linking import GlossaryExtension, Heading, MentionExtension, PaperExtension
@@ -58,7 +58,7 @@ class PageLinks:
         return self._paper_titles.get(paper_id) or f"arXiv:{paper_id}"
 
     def paper_entry(self, paper_id: str) -> tuple[str, str] | None:
-        url = self._page.url_of(paperpage.PAGE)
+        url = self._page.url_of(render.papers_path())
         return None if url is None else (f"{url}#{papers.anchor(paper_id)}", self._index_label)
 
     def _here(self) -> TopicKey | None:
@@ -72,4 +72,4 @@ class PageLinks:
     def topic_href(self, target: TopicKey) -> str | None:
         if self._here() is None:
             return None
-        return self._page.url_of(f"{target.digest}/{target.slug}.md")
+        return self._page.url_of(render.topic_key_path(target.digest, target.slug))

@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import csp, graph, paperpage, render, sitepages
+from kb import csp, graph, render, sitepages
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
 from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
 from kb_mkdocs.build_state import Build, LanguageRun
@@ -97,15 +97,9 @@ class KnowledgeBase:
     def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
         """A new build: its workers started first, to work while the notes are read."""
         pool = builds = None
-        parallel = langs.is_default and workers.parallel_enabled()
         try:
-            if parallel:
-                pool = SearchPool()
-                if langs.translations:
-                    search = config.plugins["material/search"]
-                    builds = LanguageBuilds(
-                        config, langs.translations, lambda: pool.index(**search.config)
-                    )
+            if langs.is_default and workers.parallel_enabled():
+                pool, builds = _start_workers(config, langs)
             channel = language_builds.channel(config)
             if channel is None:
                 build = build_state.read(config, langs)
@@ -154,7 +148,7 @@ class KnowledgeBase:
         i18n_glue.localize(files, config, langs)
         # Pages are indexed in the order they are built: the longest two first,
         # or the search index worker is still busy with them after the last page.
-        longest = {render.glossary_path(), paperpage.PAGE}
+        longest = {render.glossary_path(), render.papers_path()}
         for file in [file for file in files if file.src_uri not in longest]:
             files.remove(file)
             files.append(file)
@@ -246,7 +240,7 @@ class KnowledgeBase:
         """The feed of the page's language (``overrides/main.html`` links it); language links."""
         _, run = self._current()
         context["kb_feed"] = {
-            "href": run.languages.prefix + sitepages.FEED,
+            "href": run.languages.prefix + render.feed_path(),
             "title": run.context.messages("feed.title"),
         }
         i18n_glue.page_alternates(context, config)
@@ -331,6 +325,25 @@ class KnowledgeBase:
         if self._build is not None:
             self._build.close()
         self._build, self._run = None, None
+
+
+def _start_workers(
+    config: MkDocsConfig, langs: Languages
+) -> tuple[SearchPool | None, LanguageBuilds | None]:
+    """The search index worker, and a worker per other language; none where the
+    platform cannot run worker processes (the build then runs in this one)."""
+    pool = None
+    try:
+        pool = SearchPool()
+        if not langs.translations:
+            return pool, None
+        search = config.plugins["material/search"]
+        return pool, LanguageBuilds(config, langs.translations, lambda: pool.index(**search.config))
+    except (NotImplementedError, OSError) as error:
+        if pool is not None:
+            pool.close()
+        build_state.log.info(f"no worker processes here ({error}): building in this process")
+        return None, None
 
 
 def _secured(output: str, name: str) -> str:
