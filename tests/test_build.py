@@ -376,9 +376,11 @@ def test_tables_and_math_are_shown_as_written(tmp_path):
     assert '<div class="arithmatex">$$\na_1 * b_2\n$$</div>' in page
 
 
-def test_builds_with_other_hook_lists_in_one_process_do_not_share_state(tmp_path):
+def test_builds_with_other_hook_lists_in_one_process_do_not_share_state(tmp_path, monkeypatch):
     """Each build's state is its own: a build with one more hook, then the plain
-    build, then the first again, in one process (as tests and ``mkdocs serve`` do)."""
+    build, then the first again, in one process (as tests and ``mkdocs serve`` do),
+    every language in it (a worker loads mkdocs.yml, without the extra hook)."""
+    monkeypatch.setenv("KB_PARALLEL", "0")
     seen = tmp_path / "seen.txt"
     extra = tmp_path / "record_titles.py"
     extra.write_text(
@@ -397,6 +399,6 @@ def test_builds_with_other_hook_lists_in_one_process_do_not_share_state(tmp_path
     for result in (first, plain, again):
         assert result.error is None, result.log
     recorded = seen.read_text(encoding="utf-8").splitlines()
-    # Both languages of the two builds with the hook (a worker is given it too).
+    # Both languages of the two builds with the hook.
     assert recorded.count("2023-11-12/discussion.md") == 4
     assert first.page("2023-11-12/discussion") == again.page("2023-11-12/discussion")

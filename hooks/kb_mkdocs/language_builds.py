@@ -79,16 +79,10 @@ def receive(channel: Connection) -> tuple[Sources, dict[str, datetime.date]]:
 
 
 def _options(config: MkDocsConfig) -> dict[str, Any]:
-    """What the build was given besides ``mkdocs.yml`` (on the command line, by a
-    test), and what ``mkdocs serve`` sets after loading it."""
-    given = {
-        key: value
-        for patch in config.user_configs[1:]
-        for key, value in patch.items()
-        if key != "site_dir"  # a worker builds into a folder of its own
-    }
+    """What the command line (and ``mkdocs serve``) may set besides ``mkdocs.yml``
+    that the pages depend on. Other overrides of a programmatic ``load_config``
+    (another list of hooks) do not reach a worker: MkDocs keeps no record of them."""
     return {
-        **given,
         "docs_dir": config.docs_dir,
         "strict": config.strict,
         "site_url": config.site_url,
