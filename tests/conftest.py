@@ -255,7 +255,12 @@ def search(page, query: str) -> tuple[list[str], str]:
     # Material searches on key events: end with a real key press.
     page.keyboard.press("End")
     meta = page.locator(".md-search-result__meta")
-    meta.wait_for()
+    # The index loads on first use (search-on-demand.js); until it has, the
+    # meta line says the search is starting, and there are no results yet.
+    page.wait_for_function(
+        "() => /符合条件的结果|matching document/"
+        ".test(document.querySelector('.md-search-result__meta').textContent)"
+    )
     page.wait_for_timeout(300)
     links = page.locator(".md-search-result__item > a")
     return [links.nth(i).get_attribute("href") for i in range(links.count())], meta.inner_text()
