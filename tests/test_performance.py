@@ -212,7 +212,7 @@ def _index_in_worker(pages: dict[str, list], words: list[str]) -> dict[str, list
     pool = SearchPool()
     try:
         indexes = {language: pool.index() for language in pages}
-        pool.add_words(words)
+        indexes[next(iter(pages))].add_words(words)  # as the build does, before any page
         for language, shown in pages.items():
             for page in shown:
                 indexes[language].add_entry_from_context(page)

@@ -11,6 +11,7 @@ its own.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -49,7 +50,7 @@ class Build:
     language_builds: LanguageBuilds | None = None
     root_pages: RootPages = field(default_factory=RootPages)
 
-    @property
+    @functools.cached_property
     def newest(self) -> datetime.date:
         """The date of the newest content: a digest's date, or a note's last change."""
         dates = [digest.date for digest in self.sources.archive.digests if digest.date]

@@ -132,9 +132,6 @@ class SearchPool:
         # The worker starts now, not at the first page.
         self._starting = workers.in_background(lambda: self._executor.submit(_ready))
 
-    def add_words(self, words: list[str]) -> None:
-        self._executor.submit(add_words, words)
-
     def index(self, **config: Any) -> PooledSearchIndex:
         return PooledSearchIndex(self._executor, **config)
 
