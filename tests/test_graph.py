@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import random
 import re
+from collections import defaultdict
 from urllib.parse import urljoin
 
 import pytest
@@ -50,6 +53,81 @@ def test_the_layout_is_deterministic_and_inside_the_drawing():
     first, second = graph.layout(drawn, size), graph.layout(drawn, size)
     assert first == second == SOURCES.graph_layout
     assert all(0 < x < size and 0 < y < size for x, y in first.values())
+
+
+def _plain_layout(drawn: graph.Graph, size: float, iterations: int) -> dict:
+    """The layout as first written (positions and forces in dicts keyed by node id),
+    which ``graph.layout`` computes faster with the same arithmetic in the same order."""
+    count = len(drawn.nodes)
+    ideal = size / math.sqrt(count) * 1.4
+    position = {}
+    for index, node in enumerate(drawn.nodes):
+        radius = ideal * math.sqrt(index + 0.5) * 0.5
+        angle = index * 2.399963229728653
+        position[node.id] = [
+            size / 2 + radius * math.cos(angle),
+            size / 2 + radius * math.sin(angle),
+        ]
+    temperature = size / 10
+    for _ in range(iterations):
+        shift = {node_id: [0.0, 0.0] for node_id in position}
+        cells = defaultdict(list)
+        for node_id, (x, y) in position.items():
+            cells[(int(x // ideal), int(y // ideal))].append(node_id)
+        for (cx, cy), members in cells.items():
+            nearby = [
+                o
+                for dx in (-1, 0, 1)
+                for dy in (-1, 0, 1)
+                for o in cells.get((cx + dx, cy + dy), ())
+            ]
+            for node_id in members:
+                x, y = position[node_id]
+                for other in nearby:
+                    if other != node_id:
+                        dx, dy = x - position[other][0], y - position[other][1]
+                        distance = math.hypot(dx, dy) or 0.01
+                        force = ideal * ideal / distance
+                        shift[node_id][0] += dx / distance * force
+                        shift[node_id][1] += dy / distance * force
+        for edge in drawn.edges:
+            (x, y), (ox, oy) = position[edge.source], position[edge.target]
+            dx, dy = x - ox, y - oy
+            distance = math.hypot(dx, dy) or 0.01
+            force = distance * distance / ideal
+            for node_id, sign in ((edge.source, -1), (edge.target, 1)):
+                shift[node_id][0] += sign * dx / distance * force
+                shift[node_id][1] += sign * dy / distance * force
+        for node_id, (sx, sy) in shift.items():
+            length = math.hypot(sx, sy) or 0.01
+            step = min(length, temperature)
+            x = position[node_id][0] + sx / length * step
+            y = position[node_id][1] + sy / length * step
+            position[node_id] = [min(size - 12, max(12, x)), min(size - 12, max(12, y))]
+        temperature *= 0.94
+    return {node_id: (round(x, 1), round(y, 1)) for node_id, (x, y) in position.items()}
+
+
+def _random_graph(nodes: int, edges: int, seed: int) -> graph.Graph:
+    rng = random.Random(seed)
+    kinds = (graph.TOPIC, graph.TERM, graph.PAPER)
+    made = tuple(graph.Node(f"n{i}", rng.choice(kinds), f"n{i}") for i in range(nodes))
+    joined = tuple(
+        graph.Edge(*(node.id for node in rng.sample(made, 2)), graph.MENTIONS) for _ in range(edges)
+    )
+    return graph.Graph(made, joined)
+
+
+@pytest.mark.parametrize(
+    ("nodes", "edges", "seed"), [(1, 0, 0), (2, 1, 1), (60, 90, 2), (700, 1500, 3)]
+)
+def test_the_layout_places_every_node_where_the_plain_algorithm_does(nodes, edges, seed):
+    drawn = _random_graph(nodes, edges, seed)
+    size = graph.size_for(drawn)
+    iterations = 60 if nodes <= 400 else 25
+    assert graph.layout(drawn, size) == _plain_layout(drawn, size, iterations)
+    seed_graph = _seed_graph()
+    assert graph.layout(seed_graph, 500, 10) == _plain_layout(seed_graph, 500, 10)
 
 
 def test_every_node_is_a_named_link():

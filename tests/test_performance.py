@@ -211,8 +211,8 @@ _PAGES = {
 def _index_in_worker(pages: dict[str, list], words: list[str]) -> dict[str, list[dict]]:
     pool = SearchPool()
     try:
-        indexes = {language: pool.index() for language in pages}
-        indexes[next(iter(pages))].add_words(words)  # as the build does, before any page
+        # Every language's Chinese cut with the default language's words, as the build does.
+        indexes = {language: pool.index(tuple(words)) for language in pages}
         for language, shown in pages.items():
             for page in shown:
                 indexes[language].add_entry_from_context(page)
@@ -255,7 +255,7 @@ def test_a_page_the_index_worker_cannot_index_fails_the_build_with_the_reason():
 def test_an_index_worker_gone_fails_the_build_instead_of_waiting():
     pool = SearchPool()
     try:
-        index = pool.index()
+        index = pool.index(())
         pool._starting.join()  # the worker has started
         for process in list(pool._executor._processes.values()):
             process.kill()

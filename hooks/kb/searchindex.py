@@ -140,6 +140,14 @@ def vocabulary(terms: Iterable[Term], *, names_only: bool = False) -> tuple[str,
     return tuple(words)
 
 
+def dictionary_words(terms: Iterable[Term], language: str) -> tuple[str, ...]:
+    """The words the index's Chinese is cut with, beside jieba's dictionary: each
+    term's name and aliases in ``language`` (jieba splits 外推 into 外 + 推)."""
+    return tuple(
+        word for term in terms for word in (term.names[language], *term.aliases.get(language, ()))
+    )
+
+
 SEARCH_TITLE_TERMS = "kb_search_title_terms"
 """The page meta key holding, by section anchor, the names of the terms its heading names."""
 

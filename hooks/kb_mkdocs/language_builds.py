@@ -97,9 +97,7 @@ class LanguageBuilds:
         self,
         config: MkDocsConfig,
         languages: tuple[str, ...],
-        indexes: Callable[[], PooledSearchIndex],
     ) -> None:
-        """``indexes`` makes the search index each worker's pages go to, as they render."""
         site = Path(config.site_dir)
         site.parent.mkdir(parents=True, exist_ok=True)
         self._site = site
@@ -109,7 +107,7 @@ class LanguageBuilds:
                 shutil.rmtree(stale, ignore_errors=True)
         self._folders: dict[str, Path] = {}
         self._futures: dict[str, Future[Outcome]] = {}
-        self.indexes = {language: indexes() for language in languages}
+        self.indexes: dict[str, PooledSearchIndex] = {}
         self._executor = workers.pool(len(languages), workers.end_with_parent)
         level = logging.getLogger("mkdocs").getEffectiveLevel()
         requests = []
@@ -134,11 +132,17 @@ class LanguageBuilds:
         self._receiving: list[threading.Thread] = []
         self._stop = threading.Event()
 
-    def hand_over(self, sources: Sources, updated: dict[str, datetime.date]) -> None:
+    def hand_over(
+        self,
+        sources: Sources,
+        updated: dict[str, datetime.date],
+        index: Callable[[], PooledSearchIndex],
+    ) -> None:
         """The notes as read and checked, to every worker; then each worker's pages
-        to its search index, as the worker sends them."""
+        to its search index (made by ``index``), as the worker sends them."""
         reading = pickle.dumps((sources, updated), protocol=pickle.HIGHEST_PROTOCOL)
         for language, (ours, _) in self._channels.items():
+            self.indexes[language] = index()
             # A file: a pipe would keep a large message waiting, and this build
             # with it, for a worker still loading its config.
             path = self._folders[language] / _READING

@@ -10,6 +10,7 @@ order of the code below, since this is the project's one hook.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import csp, graph, render, sitepages
+from kb import csp, graph, render, searchindex, sitepages
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
 from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
 from kb_mkdocs.build_state import Build, LanguageRun
@@ -76,22 +77,14 @@ class KnowledgeBase:
         ]
         config.markdown_extensions += PageLinks(build.sources, run).extensions()
         search = config.plugins["material/search"]
+        words = searchindex.dictionary_words(build.sources.glossary, langs.default)
         if build.channel is not None:
             # A worker's build: the default build indexes its pages, beside its own.
             search.search_index = PagesToIndex(build.channel, **search.config)
         elif build.search_pool is not None and langs.current == build.first:
-            search.search_index = build.search_pool.index(**search.config)
+            search.search_index = build.search_pool.index(words, **search.config)
         else:
-            search.search_index = CompactSearchIndex(**search.config)
-        if langs.current == build.first and build.channel is None:
-            # A later language is indexed by the same worker, or in this process.
-            search.search_index.add_words(
-                [
-                    word
-                    for term in build.sources.glossary
-                    for word in (term.names[langs.default], *term.aliases.get(langs.default, ()))
-                ]
-            )
+            search.search_index = CompactSearchIndex(words, **search.config)
         return config
 
     def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
@@ -108,7 +101,10 @@ class KnowledgeBase:
                 root = build_state.project_root(config)
                 build = build_state.Build(sources, updated, root, langs.current, channel)
             if builds is not None:
-                builds.hand_over(build.sources, build.updated)
+                words = searchindex.dictionary_words(build.sources.glossary, langs.default)
+                search = config.plugins["material/search"]
+                index = functools.partial(pool.index, words, **search.config)
+                builds.hand_over(build.sources, build.updated, index)
         except BaseException:
             for started in (builds, pool):
                 if started is not None:
@@ -337,8 +333,7 @@ def _start_workers(
         pool = SearchPool()
         if not langs.translations:
             return pool, None
-        search = config.plugins["material/search"]
-        return pool, LanguageBuilds(config, langs.translations, lambda: pool.index(**search.config))
+        return pool, LanguageBuilds(config, langs.translations)
     except (NotImplementedError, OSError) as error:
         if pool is not None:
             pool.close()

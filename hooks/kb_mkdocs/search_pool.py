@@ -1,13 +1,13 @@
 """Material's search index, made by a worker process while the pages render.
 
 To index a page, Material's search plugin parses its HTML once more and
-cuts its Chinese into words with jieba, after loading jieba's dictionary: a
-fifth to a third of a build, all of it in the process that renders the
-pages. Here one worker loads the dictionary while the build reads the
-notes, then indexes each page the build sends it, in order, with Material's
-own ``SearchIndex``: the index is the one Material would have written (its
-word breaks compacted, :class:`CompactSearchIndex`, as they are without the
-worker).
+cuts its Chinese into words with jieba: a fifth to a third of a build, all
+of it in the process that renders the pages. Here one worker reads jieba's
+dictionary while the build reads the notes, then indexes each page the
+build sends it, in order, with Material's own ``SearchIndex``: the index is
+the one Material would have written (its word breaks compacted, and its
+Chinese cut with the glossary's words, :class:`CompactSearchIndex`, as they
+are without the worker).
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from backrefs import bre
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from kb import searchindex
+from kb import searchindex, segmenter
+from kb.segmenter import WORD_BREAK
 from kb_mkdocs import workers
 
 # Pages sent to the worker at a time: one task per page cost the build a
@@ -35,6 +37,13 @@ BATCH = 16
 END = b""
 # What Material's SearchIndex reads from page.meta; the rest may not pickle.
 _META_READ = ("search", "title", "tags", searchindex.SEARCH_TERMS, searchindex.SEARCH_TITLE_TERMS)
+# The runs of Chinese Material's SearchIndex._segment_chinese cuts into words.
+_HAN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
+if not hasattr(SearchIndex, "_segment_chinese"):
+    raise searchindex.UpstreamChangedError(
+        "Material's SearchIndex no longer has _segment_chinese, which"
+        " kb_mkdocs.search_pool.CompactSearchIndex replaces"
+    )
 
 
 @dataclass(frozen=True)
@@ -56,11 +65,19 @@ class PageToIndex:
 class CompactSearchIndex(SearchIndex):
     """Material's index, its entries' word breaks compacted as they are made
     (``kb.searchindex.compact_word_breaks``), each section with the words of
-    the glossary terms it mentions."""
+    the glossary terms it mentions, its Chinese cut with the glossary's words
+    (``words``; jieba's dictionary splits 外推 into 外 + 推)."""
 
-    def add_words(self, words: list[str]) -> None:
-        """Words for jieba's dictionary, which this process cuts with."""
-        add_words(words)
+    def __init__(self, words: tuple[str, ...] = (), **config: Any) -> None:
+        self._words = words
+        super().__init__(**config)
+
+    def _segment_chinese(self, data: str) -> str:
+        """Material's, cutting with this process's :func:`kb.segmenter.segmenter`."""
+        cut = segmenter.segmenter(self._words).cut
+        return _HAN.sub(lambda run: f"{WORD_BREAK}{cut(run[0])}{WORD_BREAK}", data).strip(
+            WORD_BREAK
+        )
 
     def add_entry_from_context(self, page: Page | PageToIndex) -> None:
         made = len(self.entries)
@@ -122,9 +139,9 @@ class PagesToIndex(SearchIndex):
 class SearchPool:
     """The worker that indexes every language's pages of one build.
 
-    One worker: its tasks run in the order they are sent, the dictionary's
-    words first. It starts at once, so that it has loaded jieba's dictionary
-    by the time the first page is rendered.
+    One worker: its tasks run in the order they are sent. It starts at
+    once, so that it has read jieba's dictionary by the time the first page
+    is rendered.
     """
 
     def __init__(self) -> None:
@@ -132,8 +149,8 @@ class SearchPool:
         # The worker starts now, not at the first page.
         self._starting = workers.in_background(lambda: self._executor.submit(_ready))
 
-    def index(self, **config: Any) -> PooledSearchIndex:
-        return PooledSearchIndex(self._executor, **config)
+    def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
+        return PooledSearchIndex(self._executor, words, **config)
 
     def close(self) -> None:
         """The build is over, or has failed: the worker must not outlive it."""
@@ -149,16 +166,16 @@ class PooledSearchIndex(SearchIndex):
     every page has been sent then.
     """
 
-    def __init__(self, executor: ProcessPoolExecutor, **config: Any) -> None:
+    def __init__(
+        self, executor: ProcessPoolExecutor, words: tuple[str, ...], **config: Any
+    ) -> None:
         self._executor = executor
+        self._words = words
         self._config = config
         self._batch: list[PageToIndex] = []  # rendered, not sent yet
         self._pending: list[Future] = []
         self._received: list[dict[str, Any]] = []
         super().__init__(**config)
-
-    def add_words(self, words: list[str]) -> None:
-        self._executor.submit(add_words, words)
 
     def add_entry_from_context(self, page: Page) -> None:
         self._batch.append(PageToIndex.of(page))
@@ -172,7 +189,7 @@ class PooledSearchIndex(SearchIndex):
 
     def _submit(self, task: Callable[..., list[dict[str, Any]]], pages: Any) -> None:
         try:
-            self._pending.append(self._executor.submit(task, pages, self._config))
+            self._pending.append(self._executor.submit(task, pages, self._words, self._config))
         except BrokenExecutor as error:
             raise _failed(error) from error
 
@@ -200,37 +217,29 @@ def _failed(error: Exception) -> PluginError:
     )
 
 
-def index_pages(pages: list[PageToIndex], config: dict[str, Any]) -> list[dict[str, Any]]:
+def index_pages(
+    pages: list[PageToIndex], words: tuple[str, ...], config: dict[str, Any]
+) -> list[dict[str, Any]]:
     """In the worker: the entries Material's index makes of ``pages``."""
-    index = CompactSearchIndex(**config)
+    index = CompactSearchIndex(words, **config)
     for page in pages:
         index.add_entry_from_context(page)
     return index.entries
 
 
-def index_pickled(pages: bytes, config: dict[str, Any]) -> list[dict[str, Any]]:
-    return index_pages(pickle.loads(pages), config)
-
-
-def add_words(words: list[str]) -> None:
-    """Glossary terms are words: jieba's dictionary splits 外推 into 外 + 推."""
-    jieba = load_jieba()
-    for word in words:
-        jieba.add_word(word)
-
-
-def load_jieba() -> Any:
-    """jieba, its dictionary loaded (the search plugin cuts Chinese with it)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
-    jieba.initialize()
-    return jieba
+def index_pickled(
+    pages: bytes, words: tuple[str, ...], config: dict[str, Any]
+) -> list[dict[str, Any]]:
+    return index_pages(pickle.loads(pages), words, config)
 
 
 def _start_worker() -> None:
+    import jieba
+
     workers.end_with_parent()
-    load_jieba()
+    # jieba announces building its dictionary on stderr, where there is no cache yet.
+    jieba.setLogLevel(logging.WARNING)
+    segmenter.dictionary()
 
 
 def _ready() -> None:
