@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -122,3 +123,29 @@ def test_the_readme_names_every_module_of_the_tree():
     modules = {path.name for path in HOOKS.rglob("*.py") if path.name != "__init__.py"}
     assert modules - named == set(), "modules missing from README's How it works"
     assert named - modules == set(), "README's How it works names modules that do not exist"
+
+
+# A path to a module of the project, as comments and docs name them.
+_MODULE_PATH = re.compile(r"(?<![\w/])((?:hooks/)?(?:kb|kb_mkdocs)/\w+\.py|hooks/\w+\.py)")
+
+
+def test_every_module_path_the_repository_names_exists():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    named: dict[str, set[str]] = {}
+    for name in tracked:
+        path = ROOT / name
+        if name.startswith(("tests/fixtures/", "tests/golden/")) or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # binary
+        for found in _MODULE_PATH.findall(text):
+            named.setdefault(found.removeprefix("hooks/"), set()).add(name)
+    assert {"kb/csp.py", "kb_mkdocs/plugin.py", "knowledge_base.py"} <= set(named)
+    missing = {
+        module: sorted(where) for module, where in named.items() if not (HOOKS / module).is_file()
+    }
+    assert missing == {}, "these files name modules that no longer exist"

@@ -402,3 +402,25 @@ def test_builds_with_other_hook_lists_in_one_process_do_not_share_state(tmp_path
     # Both languages of the two builds with the hook.
     assert recorded.count("2023-11-12/discussion.md") == 4
     assert first.page("2023-11-12/discussion") == again.page("2023-11-12/discussion")
+
+
+@pytest.mark.parametrize("option", ["jieba_dict", "jieba_dict_user"])
+def test_a_jieba_dictionary_in_mkdocs_yml_fails_the_build_with_a_hint(tmp_path, caplog, option):
+    """The index's Chinese is cut with the glossary's words, not jieba's global
+    dictionary: a dictionary given to the search plugin would be silently unused."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    words = tmp_path / "words.txt"
+    words.write_text("长度外推 5\n", encoding="utf-8")
+    config = load_config(
+        str(ROOT / "mkdocs.yml"),
+        docs_dir=str(make_project(tmp_path)),
+        site_dir=str(tmp_path / "site"),
+    )
+    config.plugins["material/search"].config[option] = str(words)
+    with pytest.raises(Abort):
+        build(config)
+    assert re.search(rf"search's {option} is not used.*data/glossary\.yml", caplog.text)
+    assert not (tmp_path / "site").exists()

@@ -56,10 +56,19 @@ class KnowledgeBase:
     # new search index every build.
     @event_priority(-110)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # jieba announces loading its dictionary on stderr in every build.
+        # jieba announces building its dictionary on stderr, where it has no cache yet.
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        search = config.plugins["material/search"]
+        for option in ("jieba_dict", "jieba_dict_user"):
+            if search.config[option]:
+                raise PluginError(
+                    f"kb: mkdocs.yml: search's {option} is not used here: the search"
+                    " index's Chinese is cut by hooks/kb/segmenter.py, with jieba's"
+                    " dictionary and the glossary's words. Add the word to"
+                    " data/glossary.yml instead."
+                )
         langs = i18n_glue.languages(config)
         if self._build is None or not i18n_glue.building_another_language(config):
             self._close()
@@ -76,7 +85,6 @@ class KnowledgeBase:
             if not isinstance(extension, _EXTENSIONS)
         ]
         config.markdown_extensions += PageLinks(build.sources, run).extensions()
-        search = config.plugins["material/search"]
         words = searchindex.dictionary_words(build.sources.glossary, langs.default)
         if build.channel is not None:
             # A worker's build: the default build indexes its pages, beside its own.
