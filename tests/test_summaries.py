@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_site, make_project
+from kb.parse import parse_digest
+from kb.render import first_sentence
 
 pytestmark = pytest.mark.build
 
@@ -41,6 +43,25 @@ def test_a_topic_without_summary_shows_its_first_sentence_as_an_excerpt(tmp_path
     assert '<em class="kb-summary kb-excerpt">摘录：为什么要这样做？</em>' in digest
     topic = result.page("2024-01-02/hua-ti")
     assert '<meta name="description" content="为什么要这样做？">' in topic
+
+
+@pytest.mark.parametrize(
+    ("turn", "excerpt"),
+    [
+        ("研究员1：看https://arxiv.org/abs/2310.06825，它说得很清楚。", "看，它说得很清楚。"),
+        ("研究员1：https://example.com/a_b?x=1 这篇讲了长度外推。后面", "这篇讲了长度外推。"),
+        ("Q：https://github.com/org/repo 怎么用？", "怎么用？"),
+        (
+            "研究员1：评测集 InfiniteBench（https://github.com/a/b），结果很好。",
+            "评测集 InfiniteBench，结果很好。",
+        ),
+    ],
+)
+def test_an_excerpt_drops_a_url_and_keeps_the_words_after_it(turn, excerpt):
+    """A URL ends where note text says it does (kb.urls), not at the next space:
+    Chinese text after a URL is the sentence, and stays in the excerpt."""
+    digest, _ = parse_digest(f"## 话题\n\n{turn}\n", path="x.md", date=None, language="zh")
+    assert first_sentence(digest.topics[0]) == excerpt
 
 
 def test_an_excerpt_is_text_in_the_pages_head_never_markup(tmp_path):

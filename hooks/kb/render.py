@@ -26,6 +26,7 @@ from .metadata import Tag
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn, walk
 from .papers import anchor as paper_anchor
 from .slugs import slugify
+from .urls import BARE_URL
 
 TOC_LABEL_LENGTH = 32
 _SLASH_RUN = re.compile(r"^\s*(/{3,})")
@@ -605,7 +606,10 @@ def render_connections(
 
 SUMMARY_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s")
-_URL_IN_TEXT = re.compile(r"https?://\S+")
+# Where a URL in note text ends, as everywhere else: Chinese after it is text.
+_URL_IN_TEXT = re.compile(BARE_URL, re.IGNORECASE)
+# The brackets a URL stood in, empty once it is taken out.
+_EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
 
 
 def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str, bool]:
@@ -628,7 +632,7 @@ def first_sentence(topic: Topic) -> str:
             text = " ".join(node.chunks[0].lines)
         else:
             continue
-        plain = _URL_IN_TEXT.sub("", plain_text(text)).strip(" ：:，,")
+        plain = _EMPTY_BRACKETS.sub("", _URL_IN_TEXT.sub("", plain_text(text))).strip(" ：:，,")
         if plain:
             return shorten(_SENTENCE_END.split(plain, maxsplit=1)[0].strip(), SUMMARY_LENGTH)
     return ""

@@ -28,6 +28,7 @@ from kb import archive, history, render
 from kb.crosslinks import CrossLinks
 from kb.edition import Edition
 from kb.model import Problem, Severity
+from kb.related import TopicKey
 from kb.sitepages import DATA_FOLDER, NOTES_FOLDER, page_context
 from kb_mkdocs.i18n_glue import Languages, RootPages
 from kb_mkdocs.language_builds import LanguageBuilds
@@ -73,8 +74,7 @@ class CurrentPage:
     where :meth:`enter` is called; ``on_page_content`` leaves it.
     """
 
-    note_pages: frozenset[str]  # topic and digest pages: those whose text gets links
-    topic_pages: frozenset[str]
+    edition: Edition  # which pages show a note, and which a topic
     page: Page | None = None
     files: Files | None = None
     _urls: dict[str, str | None] = field(default_factory=dict)  # of this page's links
@@ -91,11 +91,13 @@ class CurrentPage:
 
     @property
     def shows_a_note(self) -> bool:
-        return self.src_uri in self.note_pages
+        return self.src_uri in self.edition.note_pages
 
     @property
-    def is_topic(self) -> bool:
-        return self.src_uri in self.topic_pages
+    def topic(self) -> TopicKey | None:
+        """The topic this page shows, if it is a topic's page."""
+        src_uri = self.src_uri
+        return None if src_uri is None else self.edition.topic_pages.get(src_uri)
 
     def url_of(self, src_uri: str) -> str | None:
         """The URL of the page made from ``src_uri``, relative to this page."""
@@ -146,7 +148,7 @@ def run(config: MkDocsConfig, build: Build, langs: Languages) -> LanguageRun:
     sources = build.sources
     edition = Edition.of(sources, langs.current)
     context = page_context(sources, langs.current, config.extra["repository"], build.updated)
-    page = CurrentPage(edition.note_pages, frozenset(edition.topic_pages))
+    page = CurrentPage(edition)
     dates = {
         path: day.isoformat()
         for path, day in edition.page_dates(build.updated, build.newest).items()

@@ -25,7 +25,6 @@ class PageLinks:
         self._mentions = run.mentions
         self._paper_titles = {paper.id: paper.title for paper in sources.papers}
         self._index_label = run.context.messages("papers.index_link")
-        self._topics = run.edition.topic_pages
         language = run.languages.current
         # Every language's forms: a page not translated yet shows the source's text.
         self._glossary = GlossaryExtension(
@@ -33,13 +32,13 @@ class PageLinks:
             self.term_href,
             language,
             self.report_term,
-            lambda: self._page.is_topic,
+            lambda: self._page.topic is not None,
         )
         self._papers = PaperExtension(
             self.paper_title, self.paper_entry, lambda: self._page.shows_a_note
         )
         self._mentions_of_topics = MentionExtension(
-            self.find_topics, self.topic_href, lambda: self._here() is not None
+            self.find_topics, self.topic_href, lambda: self._page.topic is not None
         )
 
     def extensions(self) -> list[Extension]:
@@ -61,15 +60,11 @@ class PageLinks:
         url = self._page.url_of(render.papers_path())
         return None if url is None else (f"{url}#{papers.anchor(paper_id)}", self._index_label)
 
-    def _here(self) -> TopicKey | None:
-        src_uri = self._page.src_uri
-        return None if src_uri is None else self._topics.get(src_uri)
-
     def find_topics(self, text: str) -> list:
-        here = self._here()
+        here = self._page.topic
         return [] if here is None else self._run.links.names.find(text, here)
 
     def topic_href(self, target: TopicKey) -> str | None:
-        if self._here() is None:
+        if self._page.topic is None:
             return None
         return self._page.url_of(render.topic_key_path(target.digest, target.slug))
