@@ -51,6 +51,7 @@ def test_a_topic_without_summary_shows_its_first_sentence_as_an_excerpt(tmp_path
         ("研究员1：看https://arxiv.org/abs/2310.06825，它说得很清楚。", "看，它说得很清楚。"),
         ("研究员1：https://example.com/a_b?x=1 这篇讲了长度外推。后面", "这篇讲了长度外推。"),
         ("Q：https://github.com/org/repo 怎么用？", "怎么用？"),
+        ("研究员1：见 https://example.com/x. 然后呢？", "见 然后呢？"),
         (
             "研究员1：评测集 InfiniteBench（https://github.com/a/b），结果很好。",
             "评测集 InfiniteBench，结果很好。",

@@ -13,7 +13,7 @@ from .render import (
     Context,
     bibliography_path,
     digest_path,
-    digest_title,
+    digest_title_markdown,
     escape,
     join_lines,
     papers_path,
@@ -180,7 +180,7 @@ def _discussed(cited: list[Cited], context: Context) -> str:
             link = relative(papers_path(), digest_path(first.digest))
             anchors = dict.fromkeys(item.citation.anchor for item in items)
             parts += [
-                f"[{escape(digest_title(first.digest, context.messages))}]({link}"
+                f"[{digest_title_markdown(first.digest, context.messages)}]({link}"
                 + (f"#{anchor})" if anchor else ")")
                 for anchor in anchors
             ]

@@ -175,6 +175,11 @@ def digest_title(digest: Digest, messages: Messages) -> str:
     return plain_text(digest.title) or digest.id
 
 
+def digest_title_markdown(digest: Digest, messages: Messages) -> str:
+    """:func:`digest_title` as Markdown text: a link's text, a heading, a line."""
+    return escape(digest_title(digest, messages))
+
+
 def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Context) -> str:
     """A topic page in ``context.language``: the translation, or the source under a notice."""
     messages = context.messages
@@ -191,7 +196,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
         "topic.source",
-        digest=escape(digest_title(digest, messages)),
+        digest=digest_title_markdown(digest, messages),
         link=relative(path, digest_path(digest)),
         position=position,
         count=len(digest.topics),
@@ -215,7 +220,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
 def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     messages = context.messages
     shown = archive.translation(digest, context.language)
-    lines = [f"# {escape(digest_title(digest, messages))}", ""]
+    lines = [f"# {digest_title_markdown(digest, messages)}", ""]
     lines += _neighbours(archive, digest, digest_path(digest), messages)
     if shown is None:
         lines += _untranslated("untranslated.digest", context)
@@ -268,7 +273,7 @@ def render_home(archive: Archive, context: Context) -> str:
             "",
             messages(
                 "home.latest_line",
-                digest=escape(digest_title(latest, messages)),
+                digest=digest_title_markdown(latest, messages),
                 link=relative(path, digest_path(latest)),
                 topics=messages.count("topics", len(latest.topics)),
             ),
@@ -277,9 +282,9 @@ def render_home(archive: Archive, context: Context) -> str:
     lines += [f"## {messages('home.all_digests')} {{ #digests }}", ""]
     for digest in reversed(archive.digests):
         shown = archive.translation(digest, context.language)
+        link = relative(path, digest_path(digest))
         lines += [
-            f"### [{escape(digest_title(digest, messages))}]({relative(path, digest_path(digest))})"
-            f" {{ #digest-{digest.id} }}",
+            f"### [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
             "",
         ]
         for topic in digest.topics:
@@ -310,7 +315,7 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
     for digest in reversed(archive.digests):
         link = relative(path, digest_path(digest))
         body += [
-            f"## [{escape(digest_title(digest, messages))}]({link}) {{ #digest-{digest.id} }}",
+            f"## [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
             "",
             f"| {messages('translations.topic')} | "
             + " | ".join(f"{messages('translations.state')} ({target})" for target in targets)
@@ -432,7 +437,7 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
         links.append(
             messages(
                 "timeline.previous",
-                digest=escape(digest_title(before, messages)),
+                digest=digest_title_markdown(before, messages),
                 link=relative(path, digest_path(before)),
             )
         )
@@ -441,7 +446,7 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
         links.append(
             messages(
                 "timeline.next",
-                digest=escape(digest_title(after, messages)),
+                digest=digest_title_markdown(after, messages),
                 link=relative(path, digest_path(after)),
             )
         )
@@ -520,7 +525,7 @@ def render_timeline(archive: Archive, context: Context) -> str:
             lines += [f"## {heading} {{ #{'undated' if year is None else f'year-{year}'} }}", ""]
         link = relative(path, digest_path(digest))
         lines += [
-            f"### [{escape(digest_title(digest, messages))}]({link}) {{ #digest-{digest.id} }}",
+            f"### [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
             "",
         ]
         for topic in digest.topics:
@@ -607,7 +612,8 @@ def render_connections(
 SUMMARY_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s")
 # Where a URL in note text ends, as everywhere else: Chinese after it is text.
-_URL_IN_TEXT = re.compile(BARE_URL, re.IGNORECASE)
+# A space before it goes with it, so that none is left doubled.
+_URL_IN_TEXT = re.compile(rf"\s?(?:{BARE_URL})", re.IGNORECASE)
 # The brackets a URL stood in, empty once it is taken out.
 _EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
 
