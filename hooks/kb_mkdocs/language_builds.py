@@ -93,11 +93,7 @@ def _options(config: MkDocsConfig) -> dict[str, Any]:
 class LanguageBuilds:
     """The workers building this build's other languages."""
 
-    def __init__(
-        self,
-        config: MkDocsConfig,
-        languages: tuple[str, ...],
-    ) -> None:
+    def __init__(self, config: MkDocsConfig, languages: tuple[str, ...]) -> None:
         site = Path(config.site_dir)
         site.parent.mkdir(parents=True, exist_ok=True)
         self._site = site
@@ -128,7 +124,7 @@ class LanguageBuilds:
                     build_language, request, theirs
                 )
 
-        self._starting = workers.in_background(submit)
+        self._starting = workers.in_background(submit, "kb-start-language-workers")
         self._receiving: list[threading.Thread] = []
         self._stop = threading.Event()
 
@@ -150,7 +146,8 @@ class LanguageBuilds:
             ours.send(str(path))
             self._receiving.append(
                 workers.in_background(
-                    functools.partial(_receive, ours, self.indexes[language], self._stop)
+                    functools.partial(_receive, ours, self.indexes[language], self._stop),
+                    f"kb-receive-{language}-pages",
                 )
             )
 

@@ -69,12 +69,13 @@ class CompactSearchIndex(SearchIndex):
     (``words``; jieba's dictionary splits 外推 into 外 + 推)."""
 
     def __init__(self, words: tuple[str, ...] = (), **config: Any) -> None:
-        self._words = words
+        # This process's segmenter for the words, looked up once, not for every section.
+        self._cut = segmenter.segmenter(words).cut
         super().__init__(**config)
 
     def _segment_chinese(self, data: str) -> str:
-        """Material's, cutting with this process's :func:`kb.segmenter.segmenter`."""
-        cut = segmenter.segmenter(self._words).cut
+        """Material's, cutting with :func:`kb.segmenter.segmenter`'s tokenizer."""
+        cut = self._cut
         return _HAN.sub(lambda run: f"{WORD_BREAK}{cut(run[0])}{WORD_BREAK}", data).strip(
             WORD_BREAK
         )
@@ -147,7 +148,9 @@ class SearchPool:
     def __init__(self) -> None:
         self._executor = workers.pool(1, _start_worker)
         # The worker starts now, not at the first page.
-        self._starting = workers.in_background(lambda: self._executor.submit(_ready))
+        self._starting = workers.in_background(
+            lambda: self._executor.submit(_ready), "kb-start-index-worker"
+        )
 
     def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
         return PooledSearchIndex(self._executor, words, **config)

@@ -46,13 +46,14 @@ def pool(size: int, initializer: Callable[[], None]) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(size, mp_context=start_method(), initializer=initializer)
 
 
-def in_background(work: Callable[[], None]) -> threading.Thread:
-    """Run ``work`` (starting workers) beside the build, which goes on reading the notes.
+def in_background(work: Callable[[], None], name: str) -> threading.Thread:
+    """Run ``work`` beside the build, in a thread called ``name``.
 
     Starting a worker waits for the fork server to start and to fork it: a
-    quarter of a second the build need not wait.
+    quarter of a second the build, reading the notes meanwhile, need not
+    wait. A worker's pages are received the same way, while the build renders its own.
     """
-    thread = threading.Thread(target=work, name="kb-start-workers", daemon=True)
+    thread = threading.Thread(target=work, name=name, daemon=True)
     thread.start()
     return thread
 
