@@ -182,22 +182,26 @@ def test_a_reader_moves_through_the_graph_by_keyboard_and_follows_a_node(page, s
     assert page.url == target
 
 
-def test_a_large_archive_is_drawn_at_a_readable_size_in_a_frame():
-    topics = [graph.Node(f"topic:d/{n}", graph.TOPIC, f"T{n}") for n in range(graph.LARGE + 1)]
-    large = graph.Graph(tuple(topics), ())
-    size = graph.size_for(large)
-    picture = graph.svg(large, graph.layout(large, size), size, lambda n: "#", {"topic": "T"}, "g")
-    assert picture.startswith('<div class="kb-graph-frame"') and picture.endswith("</svg></div>")
-    assert f'width="{size * 1.5:g}"' in picture
-    small = graph.Graph(tuple(topics[:10]), ())
-    assert 'class="kb-graph"' in graph.svg(
-        small, graph.layout(small, 480), 480, lambda n: "#", {"topic": "T"}, "g"
+def test_a_large_archive_draws_its_most_connected_nodes_and_the_edges_between_them():
+    rng = random.Random(5)
+    topics = [graph.Node(f"topic:d/{n}", graph.TOPIC, f"T{n}") for n in range(600)]
+    terms = [graph.Node(f"term:t{n}", graph.TERM, f"t{n}") for n in range(40)]
+    edges = tuple(
+        graph.Edge(topic.id, rng.choice(terms[: 5 + n % 35]).id, graph.MENTIONS)
+        for n, topic in enumerate(topics)
+        for _ in range(1 + n % 3)
     )
-
-
-def test_a_drawing_without_related_edges_keeps_every_node():
-    drawn = _seed_graph()
-    lean = drawn.without_related()
-    assert lean.nodes == drawn.nodes
-    assert {e.kind for e in lean.edges} <= {graph.MENTIONS, graph.CITES}
-    assert len(lean.edges) < len(drawn.edges)
+    large = graph.Graph((*topics, *terms), edges)
+    drawn = graph.most_connected(large)
+    assert len(drawn.nodes) == graph.DRAWN
+    kept = {node.id for node in drawn.nodes}
+    degree = {node.id: 0 for node in large.nodes}
+    for edge in edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    # No node left out has more edges than one drawn.
+    assert max(degree[n] for n in degree if n not in kept) <= min(degree[n] for n in kept)
+    assert set(drawn.edges) == {e for e in edges if e.source in kept and e.target in kept}
+    assert [n.id for n in drawn.nodes] == [n.id for n in large.nodes if n.id in kept]
+    small = graph.Graph(tuple(topics[:10]), ())
+    assert graph.most_connected(small) is small

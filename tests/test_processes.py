@@ -104,7 +104,7 @@ def test_where_workers_cannot_start_the_build_runs_in_its_own_process(tmp_path, 
     def no_semaphores(*args, **kwargs):
         raise NotImplementedError("sem_open is not available here")
 
-    monkeypatch.setattr(workers, "pool", no_semaphores)
+    monkeypatch.setattr(workers, "Worker", no_semaphores)
     monkeypatch.setenv("KB_PARALLEL", "1")
     result = build_site(make_project(tmp_path), tmp_path / "site")
     assert result.error is None, result.log

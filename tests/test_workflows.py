@@ -66,6 +66,13 @@ def test_only_the_deploy_job_may_publish():
     assert load("deploy.yml")["jobs"]["build"]["permissions"] == {"contents": "read"}
 
 
+def test_every_job_ends_within_a_time_limit():
+    """A build that hangs holds a runner for six hours without one."""
+    for name in ("ci.yml", "deploy.yml"):
+        for job_name, job in load(name)["jobs"].items():
+            assert 0 < job.get("timeout-minutes", 0) <= 60, (name, job_name)
+
+
 def test_every_action_is_pinned_to_a_commit():
     for workflow in WORKFLOWS:
         for line in workflow.read_text(encoding="utf-8").splitlines():

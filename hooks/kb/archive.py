@@ -156,6 +156,7 @@ def load(
                     1,
                     1,
                     f"'{language}' is not a language of this site ({', '.join(languages)})",
+                    f"end the name in .{languages[-1]}.md for a translation, or in .md alone",
                 )
             )
             continue
@@ -266,6 +267,7 @@ def load(
         {term.id: term.names[source_language] for term in terms},
         {paper.id: paper.title for paper in known_papers},
     )
+    drawn = graph.most_connected(drawn)
     return Sources(
         archive,
         tags,
@@ -409,6 +411,7 @@ def _sidecar(
                 1,
                 1,
                 f"'{metadata.language}' is not a language of this site ({', '.join(languages)})",
+                f"set language: to one of {', '.join(languages)}, or remove it",
             )
         )
         metadata = replace(metadata, language=None)

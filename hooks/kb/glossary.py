@@ -77,6 +77,7 @@ class Term:
         return tuple(dict.fromkeys(found))
 
 
+_SCHEMA_HINT = "see the schema at the top of data/glossary.yml"
 _inline = MarkdownIt("commonmark")
 
 
@@ -166,9 +167,10 @@ def parse(
     if problems:
         return (), problems
     if not isinstance(data, list):
-        return (), [Problem(Severity.ERROR, "KB401", path, 1, 1, "expected a list of terms")]
+        message = "expected a list of terms"
+        return (), [Problem(Severity.ERROR, "KB401", path, 1, 1, message, _SCHEMA_HINT)]
 
-    def error(line: int, message: str, hint: str = "") -> None:
+    def error(line: int, message: str, hint: str) -> None:
         problems.append(Problem(Severity.ERROR, "KB401", path, line, 1, message, hint))
 
     terms: list[Term] = []
@@ -180,7 +182,11 @@ def parse(
         if term is None:
             continue
         if term.id in ids:
-            error(line, f"duplicate term id '{term.id}' (first on line {ids[term.id]})")
+            error(
+                line,
+                f"duplicate term id '{term.id}' (first on line {ids[term.id]})",
+                "merge the two entries, or give one of them another id",
+            )
             continue
         ids[term.id] = line
         for form in {
@@ -203,13 +209,17 @@ def parse(
     for term in terms:
         for related in term.related:
             if related not in ids:
-                error(term.line, f"'{term.id}' relates to unknown term '{related}'")
+                error(
+                    term.line,
+                    f"'{term.id}' relates to unknown term '{related}'",
+                    "use the id of another entry of data/glossary.yml, or add that entry",
+                )
     return tuple(terms), problems
 
 
 def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
     if not isinstance(entry, dict):
-        error(line, "each term must be a mapping")
+        error(line, "each term must be a mapping", _SCHEMA_HINT)
         return None
     term_id = entry.get("id")
     if not isinstance(term_id, str) or not is_slug(term_id):
@@ -230,11 +240,19 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
             if not isinstance(value, dict) or not isinstance(value.get(lang), str)
         ]
         if missing:
-            error(line, f"'{term_id}' has no '{key}' text in {', '.join(missing)}")
+            error(
+                line,
+                f"'{term_id}' has no '{key}' text in {', '.join(missing)}",
+                f"write the term's {key} definition in every language of the site",
+            )
             return None
     missing = [lang for lang in languages if not isinstance(entry.get(lang), str)]
     if missing:
-        error(line, f"'{term_id}' has no name in {', '.join(missing)}")
+        error(
+            line,
+            f"'{term_id}' has no name in {', '.join(missing)}",
+            "give the term's name in every language of the site (zh: …, en: …)",
+        )
         return None
     aliases = entry.get("aliases") or {}
     abbreviations = entry.get("abbr") or []
@@ -242,10 +260,10 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
     if not isinstance(aliases, dict) or not all(
         isinstance(aliases.get(lang, []), list) for lang in languages
     ):
-        error(line, f"'{term_id}': aliases must map each language to a list")
+        error(line, f"'{term_id}': aliases must map each language to a list", _SCHEMA_HINT)
         return None
     if not isinstance(abbreviations, list) or not isinstance(related, list):
-        error(line, f"'{term_id}': 'abbr' and 'related' must be lists")
+        error(line, f"'{term_id}': 'abbr' and 'related' must be lists", _SCHEMA_HINT)
         return None
     if not isinstance(entry.get("source"), str) or not entry["source"].strip():
         error(
@@ -256,7 +274,11 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
         return None
     kinds = {key: entry.get(key) or [] for key in ("misspellings", "loose", "context")}
     if not all(isinstance(forms, list) for forms in kinds.values()):
-        error(line, f"'{term_id}': 'misspellings', 'loose' and 'context' must be lists")
+        error(
+            line,
+            f"'{term_id}': 'misspellings', 'loose' and 'context' must be lists",
+            _SCHEMA_HINT,
+        )
         return None
     return Term(
         id=term_id,

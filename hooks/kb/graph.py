@@ -57,10 +57,13 @@ class Graph:
             tuple(sorted(edges, key=self._rank.__getitem__)),
         )
 
-    def without_related(self) -> Graph:
-        """The graph without its related-topic edges: they follow from the shared
-        terms and papers, and a large drawing is readable only without them."""
-        return Graph(self.nodes, tuple(e for e in self.edges if e.kind != RELATED))
+    def among(self, ids: Iterable[str]) -> Graph:
+        """The nodes of ``ids`` (in graph order) and the edges between two of them."""
+        kept = set(ids)
+        return Graph(
+            tuple(node for node in self.nodes if node.id in kept),
+            tuple(edge for edge in self.edges if edge.source in kept and edge.target in kept),
+        )
 
     # Every topic page draws its neighbourhood: looked up, not searched for.
     @functools.cached_property
@@ -136,6 +139,26 @@ def archive_graph(
             named.add(pair)
             edges.append(Edge(*pair, MENTIONS))
     return Graph(tuple(nodes.values()), tuple(edges))
+
+
+# The archive's drawing shows at most this many nodes: beyond it, a page
+# grows with the archive (6.5 MB of SVG at 1000 topics) and its names run
+# together. Every topic page draws its own neighbourhood in full.
+DRAWN = 240
+
+
+def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
+    """What the archive's drawing shows: the whole graph while it has at most
+    ``most`` nodes; beyond, the ``most`` nodes with the most edges (the
+    earlier in the graph first among equals) and the edges between them."""
+    if len(graph.nodes) <= most:
+        return graph
+    degree: dict[str, int] = defaultdict(int)
+    for edge in graph.edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    ranked = sorted(range(len(graph.nodes)), key=lambda i: (-degree[graph.nodes[i].id], i))
+    return graph.among(graph.nodes[i].id for i in ranked[:most])
 
 
 def hubs(graph: Graph, least: int = 3) -> set[str]:
@@ -252,7 +275,6 @@ def radial(graph: Graph, centre: str, size: float) -> dict[str, tuple[float, flo
 
 
 RADIUS = {TOPIC: 6, TERM: 5, PAPER: 4}
-LARGE = 300  # nodes: a drawing beyond this is shown at its own size, in a frame
 
 
 def svg(
@@ -272,15 +294,8 @@ def svg(
     (default: every node) show their name; the others show it on hover.
     """
     named = set(named) if named is not None else {node.id for node in graph.nodes}
-    # A large archive is drawn at a size its names can be read at, in a
-    # frame of its own that scrolls (and zooms with the page), not squeezed
-    # into the column.
-    large = len(graph.nodes) > LARGE
-    width = f' width="{size * 1.5:g}" height="{size * 1.5:g}"' if large else ""
     parts = [
-        '<div class="kb-graph-frame" tabindex="-1">' if large else "",
-        f'<svg class="kb-graph{" kb-graph--large" if large else ""}"{width} '
-        f'viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
+        f'<svg class="kb-graph" viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
         f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
         '<g class="kb-graph-edges" aria-hidden="true">',
     ]
@@ -312,6 +327,4 @@ def svg(
                 f"{shape}</a>"
             )
     parts.append("</svg>")
-    if large:
-        parts.append("</div>")
     return "".join(parts)

@@ -26,6 +26,9 @@ from . import yamlfile
 from .model import Problem, Severity
 from .slugs import is_slug
 
+_SIDECAR = "see docs/notes/20231112.yml for the shape of a digest's .yml"
+_TAGS_HINT = "each tag is a mapping: id: …, with a line zh: … and a line en: …"
+
 
 @dataclass(frozen=True)
 class TopicMeta:
@@ -61,11 +64,11 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
     if problems:
         return DigestMeta(path, ()), problems
 
-    def error(line: int, message: str, hint: str = "") -> None:
+    def error(line: int, message: str, hint: str) -> None:
         problems.append(Problem(Severity.ERROR, "KB202", path, line, 1, message, hint))
 
     if not isinstance(data, dict):
-        error(yamlfile.line_of(data), "expected a mapping with a list under 'topics'")
+        error(yamlfile.line_of(data), "expected a mapping with a list under 'topics'", _SIDECAR)
         return DigestMeta(path, ()), problems
     date, language = data.get("date"), data.get("language")
     if date is not None and not isinstance(date, datetime.date):
@@ -76,18 +79,22 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
         language = None
     entries = data.get("topics", [])
     if not isinstance(entries, list):
-        error(yamlfile.line_of(data), "expected a list under 'topics'")
+        error(yamlfile.line_of(data), "expected a list under 'topics'", _SIDECAR)
         return DigestMeta(path, (), date, language), problems
     topics: list[TopicMeta] = []
     seen: dict[str, int] = {}
     for entry in entries:
         line = yamlfile.line_of(entry)
         if not isinstance(entry, dict):
-            error(line, "each topic entry must be a mapping with 'title' and 'slug'")
+            error(line, "each topic entry must be a mapping with 'title' and 'slug'", _SIDECAR)
             continue
         title, slug, tags = entry.get("title"), entry.get("slug"), entry.get("tags", [])
         if not isinstance(title, str) or not title.strip():
-            error(line, "topic entry without a 'title' (the heading it belongs to)")
+            error(
+                line,
+                "topic entry without a 'title' (the heading it belongs to)",
+                "copy the topic's '## ' heading into 'title'",
+            )
             continue
         if not isinstance(slug, str) or not is_slug(slug):
             error(
@@ -97,21 +104,29 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
             )
             continue
         if slug in seen:
-            error(line, f"slug '{slug}' is also given on line {seen[slug]}")
+            error(
+                line,
+                f"slug '{slug}' is also given on line {seen[slug]}",
+                "each topic of a digest needs a slug of its own",
+            )
             continue
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            error(line, "'tags' must be a list of tag ids")
+            error(line, "'tags' must be a list of tag ids", "write tags: [training, rag]")
             continue
         seen[slug] = line
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            error(line, "'aliases' must be a list of names")
+            error(line, "'aliases' must be a list of names", "write aliases: [名字, name]")
             continue
         summary = entry.get("summary") or {}
         if not isinstance(summary, dict) or not all(
             isinstance(text, str) for key, text in summary.items() if key != yamlfile.LINE
         ):
-            error(line, "'summary' must map each language to one line of text")
+            error(
+                line,
+                "'summary' must map each language to one line of text",
+                "write summary: with a line zh: … and a line en: … under it",
+            )
             continue
         summary = {key: text.strip() for key, text in summary.items() if key != yamlfile.LINE}
         topics.append(TopicMeta(title.strip(), slug, tuple(tags), line, tuple(aliases), summary))
@@ -127,18 +142,35 @@ def parse_tags(
     if problems:
         return tags, problems
     if not isinstance(data, list):
-        return tags, [Problem(Severity.ERROR, "KB203", path, 1, 1, "expected a list of tags")]
+        message = "expected a list of tags"
+        return tags, [Problem(Severity.ERROR, "KB203", path, 1, 1, message, _TAGS_HINT)]
     for entry in data:
         line = yamlfile.line_of(entry)
         tag_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(tag_id, str) or not is_slug(tag_id):
             problems.append(
-                Problem(Severity.ERROR, "KB203", path, line, 1, f"tag id {tag_id!r} is not a slug")
+                Problem(
+                    Severity.ERROR,
+                    "KB203",
+                    path,
+                    line,
+                    1,
+                    f"tag id {tag_id!r} is not a slug",
+                    "use lower-case letters, digits and '-' (a tag's id is in its URL)",
+                )
             )
             continue
         if tag_id in tags:
             problems.append(
-                Problem(Severity.ERROR, "KB203", path, line, 1, f"duplicate tag id '{tag_id}'")
+                Problem(
+                    Severity.ERROR,
+                    "KB203",
+                    path,
+                    line,
+                    1,
+                    f"duplicate tag id '{tag_id}'",
+                    "remove one of the two entries",
+                )
             )
             continue
         missing = [language for language in languages if not isinstance(entry.get(language), str)]
@@ -151,6 +183,7 @@ def parse_tags(
                     line,
                     1,
                     f"tag '{tag_id}' has no name in {', '.join(missing)}",
+                    _TAGS_HINT,
                 )
             )
             continue

@@ -106,13 +106,17 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
     seen: dict[str, int] = {}
     claimed: dict[str, str] = {}
 
-    def error(line: int, message: str, hint: str = "") -> None:
+    def error(line: int, message: str, hint: str) -> None:
         problems.append(Problem(Severity.ERROR, "KB502", path, line, 1, message, hint))
 
     for entry in data or []:
         line = yamlfile.line_of(entry)
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            error(line, "each paper needs an 'id' (its arXiv id, quoted)")
+            error(
+                line,
+                "each paper needs an 'id' (its arXiv id, quoted)",
+                'write id: "2310.06825" (quoted, or YAML reads it as a number)',
+            )
             continue
         paper_id = entry["id"]
         missing = [key for key in ("title", "authors", "year") if not entry.get(key)]
@@ -124,7 +128,11 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
             )
             continue
         if paper_id in seen:
-            error(line, f"duplicate paper '{paper_id}' (first on line {seen[paper_id]})")
+            error(
+                line,
+                f"duplicate paper '{paper_id}' (first on line {seen[paper_id]})",
+                "merge the two entries",
+            )
             continue
         seen[paper_id] = line
         aliases = entry.get("aliases") or {}
@@ -147,7 +155,11 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
         for alias in (a for forms in paper.aliases.values() for a in forms):
             owner = claimed.setdefault(alias.lower(), paper_id)
             if owner != paper_id:
-                error(line, f"alias '{alias}' of '{paper_id}' also names '{owner}'")
+                error(
+                    line,
+                    f"alias '{alias}' of '{paper_id}' also names '{owner}'",
+                    "an alias must name one paper: remove it from one of them",
+                )
         papers.append(paper)
     return tuple(papers), problems
 
@@ -173,6 +185,7 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
                     line,
                     1,
                     "each link needs a 'url' and a 'title' per language",
+                    "write url: and, under title:, a line zh: … and a line en: …",
                 )
             )
             continue

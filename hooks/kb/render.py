@@ -665,27 +665,37 @@ def node_path(node_id: str) -> str:
     return f"{papers_path()}#{paper_anchor(name)}"
 
 
-def render_graph(graph, context: Context) -> str:
-    """The archive's graph page: the drawing, then the same as a plain list.
+def render_graph(graph, drawn_graph, context: Context) -> str:
+    """The archive's graph page: the drawing of ``drawn_graph`` (the whole
+    ``graph``, or its most connected nodes), then the same as a plain list.
 
     The list is the drawing's equivalent for a screen reader or a reader
-    without a pointer: every topic with the terms it mentions, the papers it
-    cites and the topics it relates to or names.
+    without a pointer: every topic drawn with the terms it mentions, the
+    papers it cites and the topics it relates to or names. A topic not drawn
+    is on the timeline, and its own page draws its neighbourhood.
     """
     messages = context.messages
     path = graph_path()
     labels = {node.id: node.label for node in graph.nodes}
+    drawn = {node.id for node in drawn_graph.nodes}
     joined: dict[str, dict[str, list[str]]] = {}
     for edge in graph.edges:
         kind = edge.target.partition(":")[0] if edge.kind != "related" else "related"
         joined.setdefault(edge.source, {}).setdefault(kind, []).append(edge.target)
         if edge.kind == "related":
             joined.setdefault(edge.target, {}).setdefault(kind, []).append(edge.source)
-    lines = [
-        f"# {messages('graph.title')}",
-        "",
-        messages("graph.intro"),
-        "",
+    lines = [f"# {messages('graph.title')}", "", messages("graph.intro"), ""]
+    if len(drawn) < len(graph.nodes):
+        lines += [
+            messages(
+                "graph.summary",
+                drawn=len(drawn),
+                total=len(graph.nodes),
+                timeline=relative(path, timeline_path()),
+            ),
+            "",
+        ]
+    lines += [
         GRAPH_MARKER,
         "",
         # Search leaves the list out: it names every topic, term and paper,
@@ -693,7 +703,7 @@ def render_graph(graph, context: Context) -> str:
         f"## {messages('graph.as_list')} {{ #as-list {NOT_SEARCHED} }}",
         "",
     ]
-    for node in (n for n in graph.nodes if n.kind == "topic"):
+    for node in (n for n in graph.nodes if n.kind == "topic" and n.id in drawn):
         link = relative(path, node_path(node.id))
         parts = []
         for kind in ("term", "paper", "topic", "related"):

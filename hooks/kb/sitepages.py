@@ -132,5 +132,8 @@ def site_pages(
             bibliography(tuple(p for p in sources.papers if p.id in ids)),
         )
     )
-    pages.append(GeneratedPage(render.graph_path(), render.render_graph(links.graph, context)))
+    drawn = links.graph.among(sources.graph_layout)
+    pages.append(
+        GeneratedPage(render.graph_path(), render.render_graph(links.graph, drawn, context))
+    )
     return pages

@@ -65,7 +65,17 @@ def load(
             )
         ]
     except yaml.YAMLError as error:
-        return None, [Problem(Severity.ERROR, "KB201", path, 1, 1, f"invalid YAML: {error}")]
+        return None, [
+            Problem(
+                Severity.ERROR,
+                "KB201",
+                path,
+                1,
+                1,
+                f"invalid YAML: {error}",
+                "check the indentation and the quotes near that line",
+            )
+        ]
 
 
 def line_of(value: Any, default: int = 1) -> int:

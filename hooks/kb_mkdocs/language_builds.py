@@ -104,7 +104,7 @@ class LanguageBuilds:
         self._folders: dict[str, Path] = {}
         self._futures: dict[str, Future[Outcome]] = {}
         self.indexes: dict[str, PooledSearchIndex] = {}
-        self._executor = workers.pool(len(languages), workers.end_with_parent)
+        self._workers: list[workers.Worker] = []
         level = logging.getLogger("mkdocs").getEffectiveLevel()
         requests = []
         for language in languages:
@@ -116,15 +116,11 @@ class LanguageBuilds:
         # Each worker waits for the notes as this build reads them (reading them
         # again would double the work the CPUs share), then sends its pages back.
         self._channels = {language: workers.start_method().Pipe() for language in languages}
-
-        def submit() -> None:
-            for request in requests:
-                _, theirs = self._channels[request.language]
-                self._futures[request.language] = self._executor.submit(
-                    build_language, request, theirs
-                )
-
-        self._starting = workers.in_background(submit, "kb-start-language-workers")
+        for request in requests:
+            worker = workers.Worker(_nothing, f"kb-{request.language}-build")
+            self._workers.append(worker)
+            _, theirs = self._channels[request.language]
+            self._futures[request.language] = worker.submit(build_language, request, theirs)
         self._receiving: list[threading.Thread] = []
         self._stop = threading.Event()
 
@@ -153,7 +149,6 @@ class LanguageBuilds:
 
     def finish(self) -> None:
         """Wait for every worker; its log replayed here, its pages moved into the site."""
-        self._starting.join()
         failures = []
         for language, future in self._futures.items():
             try:
@@ -178,16 +173,14 @@ class LanguageBuilds:
 
     def close(self) -> None:
         """However the build ends: no worker outlives it, no folder is left."""
-        self._starting.join()
-        for future in self._futures.values():
-            future.cancel()
         self._stop.set()
         for thread in self._receiving:
             thread.join()
         for ours, theirs in self._channels.values():
             ours.close()  # a worker still waiting for the notes stops
             theirs.close()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        for worker in self._workers:
+            worker.stop()
         for folder in self._folders.values():
             shutil.rmtree(folder, ignore_errors=True)
         self._futures.clear()
@@ -216,6 +209,10 @@ def build_language(request: Request, channel: Connection) -> Outcome:
         logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", request.language)
         failure = f"building '{request.language}' failed: {error}"
     return Outcome(collected.records, failure)
+
+
+def _nothing() -> None:
+    """A language worker needs nothing before its one task."""
 
 
 def _receive(channel: Connection, index: PooledSearchIndex, stop: threading.Event) -> None:

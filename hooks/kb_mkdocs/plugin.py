@@ -215,14 +215,16 @@ class KnowledgeBase:
 
         whole = run.links.graph
         if centre is None:
+            # The nodes the layout placed: the most connected, in a large archive.
+            drawn = whole.among(build.sources.graph_layout)
             return graph.svg(
-                whole.without_related() if len(whole.nodes) > graph.LARGE else whole,
+                drawn,
                 build.sources.graph_layout,
-                graph.size_for(whole),
+                graph.size_for(drawn),
                 href,
                 kinds,
                 messages("graph.label"),
-                named=graph.hubs(whole),
+                named=graph.hubs(drawn),
             )
         near = whole.neighbourhood(centre)
         return graph.svg(

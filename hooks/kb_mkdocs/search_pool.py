@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -146,19 +146,14 @@ class SearchPool:
     """
 
     def __init__(self) -> None:
-        self._executor = workers.pool(1, _start_worker)
-        # The worker starts now, not at the first page.
-        self._starting = workers.in_background(
-            lambda: self._executor.submit(_ready), "kb-start-index-worker"
-        )
+        self._worker = workers.Worker(_start_worker, "kb-index-worker")
 
     def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
-        return PooledSearchIndex(self._executor, words, **config)
+        return PooledSearchIndex(self._worker, words, **config)
 
     def close(self) -> None:
         """The build is over, or has failed: the worker must not outlive it."""
-        self._starting.join()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._worker.stop()
 
 
 class PooledSearchIndex(SearchIndex):
@@ -169,10 +164,8 @@ class PooledSearchIndex(SearchIndex):
     every page has been sent then.
     """
 
-    def __init__(
-        self, executor: ProcessPoolExecutor, words: tuple[str, ...], **config: Any
-    ) -> None:
-        self._executor = executor
+    def __init__(self, worker: workers.Worker, words: tuple[str, ...], **config: Any) -> None:
+        self._worker = worker
         self._words = words
         self._config = config
         self._batch: list[PageToIndex] = []  # rendered, not sent yet
@@ -192,8 +185,8 @@ class PooledSearchIndex(SearchIndex):
 
     def _submit(self, task: Callable[..., list[dict[str, Any]]], pages: Any) -> None:
         try:
-            self._pending.append(self._executor.submit(task, pages, self._words, self._config))
-        except BrokenExecutor as error:
+            self._pending.append(self._worker.submit(task, pages, self._words, self._config))
+        except workers.WorkerStoppedError as error:
             raise _failed(error) from error
 
     @property
@@ -239,11 +232,6 @@ def index_pickled(
 def _start_worker() -> None:
     import jieba
 
-    workers.end_with_parent()
     # jieba announces building its dictionary on stderr, where there is no cache yet.
     jieba.setLogLevel(logging.WARNING)
     segmenter.dictionary()
-
-
-def _ready() -> None:
-    """Nothing: the first task, which makes the pool start its worker."""

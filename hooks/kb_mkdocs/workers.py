@@ -1,4 +1,4 @@
-"""The processes a build starts: how they start, and how they end with it.
+"""The processes a build starts: how they start, run their tasks, and end with it.
 
 They start from a fork server (spawned where there is none, as on Windows),
 never by forking the build's own process: ``mkdocs serve`` runs threads
@@ -9,17 +9,28 @@ no longer fork by default).
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future
+from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 PARALLEL_SWITCH = "KB_PARALLEL"
+# "spawn" starts workers as on Windows and macOS, where there is no fork
+# server: the tests build both ways.
+START_METHOD_SWITCH = "KB_WORKER_START"
 # What every worker imports, loaded once into the fork server.
 _PRELOAD = ("__main__", "kb_mkdocs.plugin")
+# How long a terminated worker has to end before it is killed.
+_GRACE_SECONDS = 5.0
 
 
 def parallel_enabled() -> bool:
@@ -30,20 +41,152 @@ def parallel_enabled() -> bool:
 
 
 def start_method() -> BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """The fork server where there is one (unless ``KB_WORKER_START=spawn``), else spawn."""
+    chosen = os.environ.get(START_METHOD_SWITCH, "forkserver")
+    if chosen == "forkserver" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(_PRELOAD))
         return context
     return multiprocessing.get_context("spawn")
 
 
-def pool(size: int, initializer: Callable[[], None]) -> ProcessPoolExecutor:
-    """A process pool of ``size`` workers, each running ``initializer`` first.
+class WorkerStoppedError(RuntimeError):
+    """The worker ended before it sent a task's result (it died, or the build stopped it)."""
 
-    Raises ``NotImplementedError`` or ``OSError`` where the platform cannot
-    run one (no working semaphores, as on some sandboxes).
+
+class Worker:
+    """One process that runs the tasks it is sent, one after another, and
+    sends each result back: a future per task, resolved in order.
+
+    Not ``concurrent.futures.ProcessPoolExecutor``: once a task has been
+    cancelled, its ``shutdown(wait=True)`` can wait forever (CPython issue
+    #94440), and its manager thread can fail on a future already resolved. A
+    build stopped by a bad note hung in the one and printed the other. Here
+    :meth:`stop` ends the process whatever it is doing, and nothing else
+    waits on it.
+
+    The process starts in a thread of its own, which then sends the tasks:
+    starting waits for the fork server (a quarter of a second the build,
+    reading the notes meanwhile, need not wait), and sending a large task
+    waits for the worker to read it. Raises ``OSError`` where the platform
+    cannot make a pipe to a process.
     """
-    return ProcessPoolExecutor(size, mp_context=start_method(), initializer=initializer)
+
+    def __init__(self, initializer: Callable[[], None], name: str) -> None:
+        self.name = name
+        self._context = start_method()
+        self._connection, self._theirs = self._context.Pipe()
+        self._initializer = initializer
+        self._process: BaseProcess | None = None
+        self._started = threading.Event()
+        self._lock = threading.Lock()
+        self._pending: collections.deque[Future[Any]] = collections.deque()
+        self._outbox: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._stopped = False
+        self._receiver: threading.Thread | None = None
+        self._sender = in_background(self._start_and_send, f"{name}-send")
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run ``function(*args)`` in the worker, after the tasks submitted before it."""
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._stopped:
+                raise WorkerStoppedError(f"{self.name} has stopped")
+            self._pending.append(future)
+            self._outbox.put((function, args))
+        return future
+
+    def stop(self) -> None:
+        """End the worker now, with every task it has not finished.
+
+        A build that ends well has every result by then; one that fails must
+        not wait for a worker busy with pages nobody will read. The process
+        is terminated, and killed if it lingers; the threads here end with it.
+        """
+        with self._lock:
+            self._stopped = True
+        self._outbox.put(None)
+        self._started.wait()  # starting takes as long as the fork server, no longer
+        process = self._process
+        if process is not None and process.exitcode is None:
+            process.terminate()
+            process.join(_GRACE_SECONDS)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+        self._sender.join()
+        if self._receiver is not None:
+            self._receiver.join()
+        self._fail_pending()
+        self._connection.close()
+        self._theirs.close()
+
+    def _start_and_send(self) -> None:
+        try:
+            process = self._context.Process(
+                target=_serve, args=(self._theirs, self._initializer), name=self.name, daemon=True
+            )
+            with self._lock:
+                if not self._stopped:
+                    process.start()
+                    self._process = process
+        except OSError as error:
+            self._fail_pending(f"{self.name} could not start: {error}")
+            return
+        finally:
+            self._theirs.close()
+            self._started.set()
+        if self._process is None:
+            return
+        self._receiver = in_background(self._receive, f"{self.name}-receive")
+        while (task := self._outbox.get()) is not None:
+            try:
+                self._connection.send(task)
+            except (OSError, ValueError):
+                return  # the worker has ended: the receiver fails what is pending
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                failed, value = self._connection.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                future = self._pending.popleft()
+            if failed:
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+        self._fail_pending()
+
+    def _fail_pending(self, why: str = "") -> None:
+        with self._lock:
+            pending, self._pending = list(self._pending), collections.deque()
+        for future in pending:
+            future.set_exception(
+                WorkerStoppedError(why or f"{self.name} ended before its task did")
+            )
+
+
+def _serve(connection: Connection, initializer: Callable[[], None]) -> None:
+    """In the worker: its tasks, one after another, until the build closes the pipe."""
+    end_with_parent()
+    initializer()
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (False, function(*args))
+        except Exception as error:
+            reply = (True, error)
+        try:
+            connection.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            connection.send((True, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def in_background(work: Callable[[], None], name: str) -> threading.Thread:
