@@ -282,8 +282,13 @@ def timed(command: list[str], cwd: Path, **env: str) -> tuple[float, float, floa
 
 
 class _SessionSampler(threading.Thread):
-    """Every 50 ms, the memory of every process of a session (summed), and
-    the CPU time each has used (the last seen, summed once they end)."""
+    """Every 50 ms, the memory of every process of a session, and the CPU
+    time each has used (the last seen, summed once they end).
+
+    Memory is each process's proportional share (PSS): the workers are
+    forked from a fork server that has loaded MkDocs, Material and the
+    project, and share those pages with it; adding up resident sizes would
+    count them once per process."""
 
     def __init__(self, session: int) -> None:
         super().__init__(daemon=True)
@@ -292,7 +297,6 @@ class _SessionSampler(threading.Thread):
         self._cpu: dict[int, float] = {}
         self._done = threading.Event()
         self._tick = os.sysconf("SC_CLK_TCK")
-        self._page = os.sysconf("SC_PAGE_SIZE")
 
     @property
     def cpu_seconds(self) -> float:
@@ -319,8 +323,18 @@ class _SessionSampler(threading.Thread):
             if int(fields[3]) != self.session:
                 continue
             self._cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self._tick
-            resident += int(fields[21]) * self._page
+            resident += _proportional_kib(entry) * 1024
         self.peak_mib = max(self.peak_mib, resident / 2**20)
+
+
+def _proportional_kib(process: Path) -> int:
+    try:
+        for line in (process / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def build(folder: Path, config: str, site: str, **env: str) -> tuple[float, float, float]:
