@@ -288,3 +288,20 @@ def test_a_misspelling_is_found_but_never_shown_as_a_name():
     assert [m.value.id for m in finder.find("a transfomer block")] == ["transformer"]
     assert "transfomer" not in by_id["transformer"].aliases["en"]
     assert "transfomer" in by_id["transformer"].misspellings
+
+
+@pytest.mark.build
+def test_a_term_discussed_in_many_topics_gets_a_page_of_every_place(real_site):
+    """The glossary lists the latest three topics under a term; its page, every one."""
+    for prefix in ("", "en/"):
+        glossary = real_site.page(f"{prefix}glossary")
+        entry = glossary.split('id="large-language-model"')[1].split("<h3")[0]
+        assert len(re.findall(r"<li>", entry)) == 3
+        assert 'href="large-language-model/"' in entry
+        places = real_site.page(f"{prefix}glossary/large-language-model")
+        topics = re.findall(r'<li><a href="\.\./\.\./(2023-11-12/[a-z-]+)/">', places)
+        assert len(topics) == len(set(topics)) > 3
+        assert set(re.findall(r'<li><a href="\.\./(2023-11-12/[a-z-]+)/">', entry)) < set(topics)
+        assert 'href="../#large-language-model"' in places
+    # A term discussed in fewer topics is listed in full, with no page of its own.
+    assert not (real_site.site / "glossary" / "repetition").exists()

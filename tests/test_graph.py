@@ -205,3 +205,16 @@ def test_a_large_archive_draws_its_most_connected_nodes_and_the_edges_between_th
     assert [n.id for n in drawn.nodes] == [n.id for n in large.nodes if n.id in kept]
     small = graph.Graph(tuple(topics[:10]), ())
     assert graph.most_connected(small) is small
+
+
+def test_a_summarised_drawing_keeps_mentions_and_citations_between_the_nodes_placed():
+    whole = _seed_graph()
+    assert graph.drawing(whole, [node.id for node in whole.nodes]) is whole
+    placed = {node.id for node in whole.nodes[: len(whole.nodes) // 2]}
+    part = graph.drawing(whole, placed)
+    assert {node.id for node in part.nodes} == placed
+    assert set(part.edges) == {
+        edge
+        for edge in whole.edges
+        if edge.source in placed and edge.target in placed and edge.kind != graph.RELATED
+    }

@@ -253,3 +253,29 @@ def test_bibtex_keys_are_ascii_folded():
     title = "Code Llama: Open Foundation Models for Code"
     paper = papers.Paper("2308.12950", title, authors, 2023, "", {}, True, "", 1)
     assert papers.bibtex_key(paper) == "roziere2023code"
+
+
+@pytest.mark.build
+def test_a_paper_cited_in_many_topics_gets_a_page_of_every_place(tmp_path):
+    """The index lists the latest three topics under a paper; a page lists them all."""
+    topics = "".join(
+        f"## 话题{n} {{#topic-{n}}}\n\nQ：问题{n}？\n\nA：见 https://arxiv.org/abs/2309.16039 。\n\n"
+        for n in range(5)
+    )
+    docs = make_project(tmp_path, {"20240105.md": topics})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is None, result.log
+    for prefix in ("", "en/"):
+        index = result.page(f"{prefix}papers")
+        entry = index.split('id="paper-2309-16039"')[1].split("<h3")[0]
+        listed = re.findall(r'href="\.\./(2024-01-05/topic-\d)/"', entry)
+        # Newest digest first, in reading order within it.
+        assert listed == ["2024-01-05/topic-0", "2024-01-05/topic-1", "2024-01-05/topic-2"]
+        assert 'href="paper-2309-16039/"' in entry
+        places = result.page(f"{prefix}papers/paper-2309-16039")
+        assert "Effective Long-Context Scaling" in places
+        every = re.findall(r'href="\.\./\.\./(2024-01-05/topic-\d)/#(q1|a1)"', places)
+        assert {page for page, _ in every} == {f"2024-01-05/topic-{n}" for n in range(5)}
+        assert 'href="../#paper-2309-16039"' in places
+        # The seed's citing topics are listed too, after the newer digest's.
+        assert "2023-11-12/" in places.rsplit("2024-01-05/topic-4", 1)[1]

@@ -141,16 +141,16 @@ def archive_graph(
     return Graph(tuple(nodes.values()), tuple(edges))
 
 
-# The archive's drawing shows at most this many nodes: beyond it, a page
+# The archive's drawing shows at most this many nodes: beyond it, the page
 # grows with the archive (6.5 MB of SVG at 1000 topics) and its names run
 # together. Every topic page draws its own neighbourhood in full.
-DRAWN = 240
+DRAWN = 160
 
 
 def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
-    """What the archive's drawing shows: the whole graph while it has at most
-    ``most`` nodes; beyond, the ``most`` nodes with the most edges (the
-    earlier in the graph first among equals) and the edges between them."""
+    """The nodes the archive's drawing places: the whole graph while it has
+    at most ``most`` nodes; beyond, the ``most`` nodes with the most edges
+    (the earlier in the graph first among equals) and the edges between them."""
     if len(graph.nodes) <= most:
         return graph
     degree: dict[str, int] = defaultdict(int)
@@ -159,6 +159,17 @@ def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
         degree[edge.target] += 1
     ranked = sorted(range(len(graph.nodes)), key=lambda i: (-degree[graph.nodes[i].id], i))
     return graph.among(graph.nodes[i].id for i in ranked[:most])
+
+
+def drawing(whole: Graph, placed: Iterable[str]) -> Graph:
+    """What the archive's drawing shows of one language's graph: all of it,
+    or, where the layout placed only the most connected nodes, those nodes
+    and the mentions and citations between them. Related-topic edges follow
+    from shared terms and papers; each topic page lists and draws them."""
+    part = whole.among(placed)
+    if len(part.nodes) == len(whole.nodes):
+        return whole
+    return Graph(part.nodes, tuple(edge for edge in part.edges if edge.kind != RELATED))
 
 
 def hubs(graph: Graph, least: int = 3) -> set[str]:

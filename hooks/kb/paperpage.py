@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from .render import (
     digest_path,
     digest_title_markdown,
     escape,
+    html_block,
     join_lines,
     papers_path,
     plain_text,
@@ -24,6 +27,26 @@ from .render import (
 )
 
 LABEL_LENGTH = 40
+PLACES = 3
+"""The topics the index lists under a paper or reference: the latest. One
+cited in more has a page of its own listing every place (the index would
+otherwise grow with the archive: 1.7 MB at 1000 topics)."""
+
+
+def places_path(key: str) -> str:
+    """The page of every place a paper (arXiv id) or other reference (URL) is cited."""
+    if key.startswith(("http://", "https://")):
+        return f"papers/ref-{hashlib.sha256(key.encode()).hexdigest()[:12]}.md"
+    return f"papers/{anchor(key)}.md"
+
+
+def with_places_pages(cited: list[Cited]) -> dict[str, list[Cited]]:
+    """The papers and references cited in more topics than the index lists
+    under them, with their citations: each gets a page of every place."""
+    by_key: dict[str, list[Cited]] = defaultdict(list)
+    for item in cited:
+        by_key[item.citation.key].append(item)
+    return {key: items for key, items in by_key.items() if len(_by_topic(items)) > PLACES}
 
 
 @dataclass(frozen=True)
@@ -86,9 +109,7 @@ def render_papers(
                 "",
                 f"[arXiv:{key}](https://arxiv.org/abs/{key}) · *{messages('papers.no_metadata')}*",
                 "",
-                f"*{messages('papers.discussed_in')}*: {_discussed(by_key[key], context)}",
-                f"{{ {NOT_SEARCHED} }}",
-                "",
+                *_discussed_here(key, by_key[key], context),
             ]
 
     lines += [
@@ -108,10 +129,9 @@ def render_papers(
             if reference
             else messages("papers.kind.other")
         )
-        lines += [
-            f"- [{escape(title or short_title(url))}]({url}) · {kind}"
-            + (f" — {_discussed(by_key[url], context)}" if by_key.get(url) else "")
-        ]
+        lines.append(f"- [{escape(title or short_title(url))}]({url}) · {kind}")
+        if by_key.get(url):
+            lines += ["", *("    " + line for line in _discussed_here(url, by_key[url], context))]
     lines.append("")
     return join_lines(lines)
 
@@ -150,11 +170,7 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
     if tags:
         names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
         lines += [f"*{messages('papers.tags')}*: {names}", ""]
-    lines += [
-        f"*{messages('papers.discussed_in')}*: {_discussed(cited, context)}",
-        f"{{ {NOT_SEARCHED} }}",
-        "",
-    ]
+    lines += _discussed_here(paper.id, cited, context)
     lines += [
         '??? quote "BibTeX"',
         "",
@@ -166,21 +182,74 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
     return lines
 
 
-def _discussed(cited: list[Cited], context: Context) -> str:
-    """Links to every section citing something, once each, grouped by topic."""
+def _by_topic(cited: list[Cited]) -> list[list[Cited]]:
+    """Citations grouped by the topic (or digest page) they are on, each
+    section once, newest digest first and in reading order within a digest."""
     places: dict[tuple[str, str], list[Cited]] = {}
     for item in cited:
         key = (item.digest.id, item.citation.topic)
         if all(other.citation.anchor != item.citation.anchor for other in places.get(key, [])):
             places.setdefault(key, []).append(item)
-    parts = []
-    for items in places.values():
-        first = items[0]
+    digests = itertools.groupby(places.values(), key=lambda items: items[0].digest.id)
+    return [items for group in reversed([list(g) for _, g in digests]) for items in group]
+
+
+def _discussed_here(key: str, cited: list[Cited], context: Context) -> list[str]:
+    """The index's "discussed in": every place, or the latest with a link to
+    the page of every place."""
+    messages = context.messages
+    places = _by_topic(cited)
+    label = f"*{messages('papers.discussed_in')}*"
+    more = []
+    if len(places) > PLACES:
+        label += " · " + messages("papers.latest_places", shown=PLACES)
+        link = relative(papers_path(), places_path(key))
+        more = ["", f"[{messages('papers.all_places', count=len(places))}]({link})"]
+        places = places[:PLACES]
+    return html_block(
+        f"div.kb-discussed[{NOT_SEARCHED}]",
+        [label, "", *_place_items(places, papers_path(), context), *more],
+    )
+
+
+def render_places(key: str, title: str, cited: list[Cited], context: Context) -> str:
+    """The page of every place ``key`` (a paper or another reference) is cited."""
+    messages = context.messages
+    path = places_path(key)
+    entry = anchor(key) if not key.startswith(("http://", "https://")) else "other-references"
+    return join_lines(
+        [
+            # The index is what a search for the paper should find.
+            "---",
+            "search:",
+            "  exclude: true",
+            "---",
+            "",
+            f"# {escape(title)}",
+            "",
+            messages("papers.places_intro", link=f"{relative(path, papers_path())}#{entry}"),
+            "",
+            *html_block(
+                f"div.kb-discussed[{NOT_SEARCHED}]",
+                _place_items(_by_topic(cited), path, context),
+            ),
+        ]
+    )
+
+
+def _place_items(places: list[list[Cited]], path: str, context: Context) -> list[str]:
+    """One list item per topic (or digest page): its title, then its sections.
+
+    An item each, not one paragraph: Python-Markdown parses the links of one
+    paragraph in quadratic time."""
+    items = []
+    for group in places:
+        first = group[0]
         if not first.citation.topic:
-            link = relative(papers_path(), digest_path(first.digest))
-            anchors = dict.fromkeys(item.citation.anchor for item in items)
-            parts += [
-                f"[{digest_title_markdown(first.digest, context.messages)}]({link}"
+            link = relative(path, digest_path(first.digest))
+            anchors = dict.fromkeys(item.citation.anchor for item in group)
+            items += [
+                f"- [{digest_title_markdown(first.digest, context.messages)}]({link}"
                 + (f"#{anchor})" if anchor else ")")
                 for anchor in anchors
             ]
@@ -188,15 +257,15 @@ def _discussed(cited: list[Cited], context: Context) -> str:
         topic = first.digest.topic(first.citation.topic)
         if topic is None:
             continue
-        link = relative(papers_path(), topic_path(first.digest, topic))
+        link = relative(path, topic_path(first.digest, topic))
         sections = ", ".join(
             f"[{escape(shorten(plain_text(item.citation.label), LABEL_LENGTH))}]"
             f"({link}#{item.citation.anchor})"
-            for item in items
+            for item in group
             if item.citation.anchor != topic.slug
         )
-        parts.append(
-            f"[{escape(plain_text(first.topic_title))}]({link})"
+        items.append(
+            f"- [{escape(plain_text(first.topic_title))}]({link})"
             + (f" ({sections})" if sections else "")
         )
-    return "; ".join(parts)
+    return items

@@ -13,7 +13,7 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -51,6 +51,11 @@ def glossary_path() -> str:
     return "glossary.md"
 
 
+def glossary_term_path(term_id: str) -> str:
+    """Every place a term is discussed, when the glossary shows only the latest."""
+    return f"glossary/{term_id}.md"
+
+
 def papers_path() -> str:
     return "papers.md"
 
@@ -83,6 +88,11 @@ GRAPH_MARKER = "KB-GRAPH:"
 
 DISCUSSED_IN = "KB-DISCUSSED-IN:"
 """Marks where a term's "discussed in" list goes, once every page is rendered."""
+
+GLOSSARY_PLACES = 3
+"""The topics the glossary lists under a term: the latest. A term discussed
+in more has a page of its own listing every place (the glossary would
+otherwise grow with the archive: 7 MB at 1000 topics)."""
 
 
 def digest_path(digest: Digest) -> str:
@@ -207,7 +217,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     body += notes.get((), [])
     if shown is None:
         language = f'div.kb-original[lang="{digest.language}"]'
-        title, body = _block(language, title), _block(language, body)
+        title, body = html_block(language, title), html_block(language, body)
     source_line += " · " + context.last_updated(shown_digest or digest)
     if context.source_url:
         origin = shown_digest or digest
@@ -232,7 +242,9 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     preamble += _chunks(original.preamble)
     if preamble:
         lines += (
-            preamble if shown else _block(f'div.kb-original[lang="{digest.language}"]', preamble)
+            preamble
+            if shown
+            else html_block(f'div.kb-original[lang="{digest.language}"]', preamble)
         )
     lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
@@ -250,7 +262,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
         lines += (
             body
             if original.references
-            else _block(f'div.kb-original[lang="{digest.language}"]', body)
+            else html_block(f'div.kb-original[lang="{digest.language}"]', body)
         )
     return join_lines(lines)
 
@@ -396,6 +408,43 @@ def render_glossary(terms: tuple[Term, ...], context: Context, source_language: 
                 lines += [f"*{messages('glossary.related')}*: " + " · ".join(links), ""]
             lines += [f"{DISCUSSED_IN}{term.id}", ""]
     return join_lines(lines)
+
+
+def terms_with_pages(terms: tuple[Term, ...], topics_of: Mapping[str, int]) -> tuple[Term, ...]:
+    """The terms discussed in more topics than the glossary lists under them
+    (``topics_of``: how many topics each term's id is in), which get a page
+    of every place they are discussed."""
+    return tuple(term for term in terms if topics_of.get(term.id, 0) > GLOSSARY_PLACES)
+
+
+def render_term_places(term: Term, context: Context) -> str:
+    """A term's page of places: its name and one-line definition, then every
+    topic and section discussing it (filled in once every page is rendered)."""
+    messages = context.messages
+    path = glossary_term_path(term.id)
+    name = term.names[context.language]
+    return join_lines(
+        [
+            # The glossary is what a search for the term should find.
+            "---",
+            "search:",
+            "  exclude: true",
+            "---",
+            "",
+            f"# {escape(name)}",
+            "",
+            escape(term.short[context.language]),
+            "",
+            messages(
+                "glossary.places_intro",
+                name=escape(name),
+                link=f"{relative(path, glossary_path())}#{term.id}",
+            ),
+            "",
+            f"{DISCUSSED_IN}{term.id}",
+            "",
+        ]
+    )
 
 
 def render_tags(context: Context) -> str:
@@ -665,19 +714,19 @@ def node_path(node_id: str) -> str:
     return f"{papers_path()}#{paper_anchor(name)}"
 
 
-def render_graph(graph, drawn_graph, context: Context) -> str:
-    """The archive's graph page: the drawing of ``drawn_graph`` (the whole
-    ``graph``, or its most connected nodes), then the same as a plain list.
+def render_graph(graph, total: int, context: Context) -> str:
+    """The archive's graph page: the drawing of ``graph`` (the archive's
+    whole graph of ``total`` nodes, or its most connected nodes), then the
+    same as a plain list.
 
     The list is the drawing's equivalent for a screen reader or a reader
     without a pointer: every topic drawn with the terms it mentions, the
-    papers it cites and the topics it relates to or names. A topic not drawn
-    is on the timeline, and its own page draws its neighbourhood.
+    papers it cites and the topics it relates to or names, as drawn. A topic
+    not drawn is on the timeline, and its own page draws its neighbourhood.
     """
     messages = context.messages
     path = graph_path()
     labels = {node.id: node.label for node in graph.nodes}
-    drawn = {node.id for node in drawn_graph.nodes}
     joined: dict[str, dict[str, list[str]]] = {}
     for edge in graph.edges:
         kind = edge.target.partition(":")[0] if edge.kind != "related" else "related"
@@ -685,12 +734,12 @@ def render_graph(graph, drawn_graph, context: Context) -> str:
         if edge.kind == "related":
             joined.setdefault(edge.target, {}).setdefault(kind, []).append(edge.source)
     lines = [f"# {messages('graph.title')}", "", messages("graph.intro"), ""]
-    if len(drawn) < len(graph.nodes):
+    if len(graph.nodes) < total:
         lines += [
             messages(
                 "graph.summary",
-                drawn=len(drawn),
-                total=len(graph.nodes),
+                drawn=len(graph.nodes),
+                total=total,
                 timeline=relative(path, timeline_path()),
             ),
             "",
@@ -703,7 +752,7 @@ def render_graph(graph, drawn_graph, context: Context) -> str:
         f"## {messages('graph.as_list')} {{ #as-list {NOT_SEARCHED} }}",
         "",
     ]
-    for node in (n for n in graph.nodes if n.kind == "topic" and n.id in drawn):
+    for node in (n for n in graph.nodes if n.kind == "topic"):
         link = relative(path, node_path(node.id))
         parts = []
         for kind in ("term", "paper", "topic", "related"):
@@ -870,7 +919,7 @@ def _turn(turn: Turn, messages: Messages) -> list[str]:
     selector = f"div.kb-turn.kb-turn--{role}"
     if turn.label.role is Role.SPEAKER:
         selector += f".kb-speaker-{_speaker_colour(turn.label)}"
-    return _block(selector, content)
+    return html_block(selector, content)
 
 
 def _speaker_colour(label: Label) -> int:
@@ -897,7 +946,7 @@ def _chunks(chunks: Iterable[Chunk]) -> list[str]:
     return lines
 
 
-def _block(selector: str, content: list[str]) -> list[str]:
+def html_block(selector: str, content: list[str]) -> list[str]:
     """A ``pymdownx.blocks.html`` container whose fence no content line can close.
 
     Nested containers come out right by themselves: the inner fences are

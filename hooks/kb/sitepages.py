@@ -8,16 +8,17 @@ without a build.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from . import paperpage, render
+from . import graph, paperpage, render
 from .archive import Sources
 from .crosslinks import CrossLinks
 from .edition import Edition
 from .feed import atom
-from .papers import bibliography
+from .papers import bibliography, short_title
 
 NOTES_FOLDER = "notes"  # below docs/: the notes, sources of pages, not pages
 DATA_FOLDER = "data"  # beside docs/: the glossary, the papers, the editor's notes
@@ -109,6 +110,15 @@ def site_pages(
             f"../{DATA_FOLDER}/glossary.yml",
         )
     )
+    topics_of = Counter(term for profile in sources.profiles.values() for term in profile.terms)
+    for term in render.terms_with_pages(sources.glossary, topics_of):
+        pages.append(
+            GeneratedPage(
+                render.glossary_term_path(term.id),
+                render.render_term_places(term, context),
+                f"../{DATA_FOLDER}/glossary.yml",
+            )
+        )
     cited = [
         paperpage.Cited(citation, shown, topic.title if topic else "")
         for digest in archive.digests
@@ -123,6 +133,20 @@ def site_pages(
             f"../{DATA_FOLDER}/papers.yml",
         )
     )
+    titles = {paper.id: paper.title for paper in sources.papers}
+    titles |= {
+        reference.url: reference.titles.get(context.language) or short_title(reference.url)
+        for reference in sources.references
+    }
+    for key, citing in paperpage.with_places_pages(cited).items():
+        title = titles.get(key) or (short_title(key) if "://" in key else f"arXiv:{key}")
+        pages.append(
+            GeneratedPage(
+                paperpage.places_path(key),
+                paperpage.render_places(key, title, citing, context),
+                f"../{DATA_FOLDER}/papers.yml",
+            )
+        )
     # The same in every language, at the site root: the papers the notes
     # cite, as the index lists them.
     ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
@@ -132,8 +156,10 @@ def site_pages(
             bibliography(tuple(p for p in sources.papers if p.id in ids)),
         )
     )
-    drawn = links.graph.among(sources.graph_layout)
+    drawn = graph.drawing(links.graph, sources.graph_layout)
     pages.append(
-        GeneratedPage(render.graph_path(), render.render_graph(links.graph, drawn, context))
+        GeneratedPage(
+            render.graph_path(), render.render_graph(drawn, len(links.graph.nodes), context)
+        )
     )
     return pages

@@ -215,8 +215,7 @@ class KnowledgeBase:
 
         whole = run.links.graph
         if centre is None:
-            # The nodes the layout placed: the most connected, in a large archive.
-            drawn = whole.among(build.sources.graph_layout)
+            drawn = graph.drawing(whole, build.sources.graph_layout)
             return graph.svg(
                 drawn,
                 build.sources.graph_layout,
@@ -254,10 +253,17 @@ class KnowledgeBase:
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Every page is rendered: the glossary says where each term is discussed."""
-        _, run = self._current()
+        build, run = self._current()
         glossary = files.get_file_from_path(render.glossary_path())
         if glossary is not None and glossary.page is not None:
-            run.mentions.fill_glossary(glossary.page, run.context.messages)
+            # The terms with a page of every place they are discussed.
+            places = {
+                term.id: file.page
+                for term in build.sources.glossary
+                for file in [files.get_file_from_path(render.glossary_term_path(term.id))]
+                if file is not None and file.page is not None
+            }
+            run.mentions.fill_glossary(glossary.page, places, run.context.messages)
         return env
 
     # After mkdocs-static-i18n's on_template_context (50), which hands the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections import defaultdict
 
@@ -56,19 +57,46 @@ class TermMentions:
         self._in_page = defaultdict(dict)
         self._in_headings = defaultdict(dict)
 
-    def fill_glossary(self, glossary: Page, messages: Messages) -> None:
-        """Every page is rendered: say where each term is discussed."""
-        if glossary.content is None:
-            return
-        glossary.content = _PLACEHOLDER.sub(
-            lambda placeholder: _discussed_in(
-                list(self.found.get(placeholder.group(1), {}).values()), glossary, messages
-            ),
-            glossary.content,
-        )
+    def fill_glossary(self, glossary: Page, places: dict[str, Page], messages: Messages) -> None:
+        """Every page is rendered: say where each term is discussed. The
+        glossary lists the latest topics of a term with a page of ``places``,
+        which lists them all."""
+        if glossary.content is not None:
+            glossary.content = _PLACEHOLDER.sub(
+                lambda placeholder: _discussed_in(
+                    self._places(placeholder.group(1)),
+                    glossary,
+                    messages,
+                    places.get(placeholder.group(1)),
+                ),
+                glossary.content,
+            )
+        for term_id, page in places.items():
+            if page.content is not None:
+                page.content = _PLACEHOLDER.sub(
+                    lambda _, term_id=term_id, page=page: _discussed_in(
+                        self._places(term_id), page, messages
+                    ),
+                    page.content,
+                )
+
+    def _places(self, term_id: str) -> list[tuple[Page, Heading]]:
+        return list(self.found.get(term_id, {}).values())
 
 
-def _discussed_in(places: list[tuple[Page, Heading]], glossary: Page, messages: Messages) -> str:
+def _digest_of(page: Page) -> str:
+    """The digest a page belongs to: the first part of its path (``2023-11-12/…``)."""
+    return page.file.src_uri.split("/", 1)[0]
+
+
+def _discussed_in(
+    places: list[tuple[Page, Heading]],
+    here: Page,
+    messages: Messages,
+    every_place: Page | None = None,
+) -> str:
+    """The topics (newest first) and sections mentioning a term, as HTML;
+    only the latest few, with a link to ``every_place``, where it is given."""
     label = html.escape(messages("glossary.discussed_in"))
     if not places:
         none = html.escape(messages("glossary.not_discussed"))
@@ -76,10 +104,25 @@ def _discussed_in(places: list[tuple[Page, Heading]], glossary: Page, messages: 
     by_page: dict[str, list[tuple[Page, Heading]]] = defaultdict(list)
     for page, section in places:
         by_page[page.url].append((page, section))
+    # Pages render oldest digest first: newest digest first here, its
+    # topics in reading order.
+    digests = itertools.groupby(by_page.values(), key=lambda entries: _digest_of(entries[0][0]))
+    shown = [entries for group in reversed([list(g) for _, g in digests]) for entries in group]
+    more = ""
+    if every_place is not None and len(shown) > render.GLOSSARY_PLACES:
+        label += " · " + html.escape(
+            messages("glossary.latest_places", shown=render.GLOSSARY_PLACES)
+        )
+        url = get_relative_url(every_place.url, here.url)
+        more = (
+            f'<p><a href="{html.escape(url)}">'
+            f"{html.escape(messages('glossary.all_places', count=len(shown)))}</a></p>"
+        )
+        shown = shown[: render.GLOSSARY_PLACES]
     items = []
-    for entries in by_page.values():
+    for entries in shown:
         page = entries[0][0]
-        url = get_relative_url(page.url, glossary.url)
+        url = get_relative_url(page.url, here.url)
         sections = ", ".join(
             f'<a href="{html.escape(url)}#{html.escape(section.anchor)}">'
             f"{html.escape(render.shorten(section.title, SECTION_LABEL_LENGTH))}</a>"
@@ -90,5 +133,5 @@ def _discussed_in(places: list[tuple[Page, Heading]], glossary: Page, messages: 
         items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
     return (
         f'<div class="kb-discussed" {render.NOT_SEARCHED}><p><em>{label}</em></p>'
-        f"<ul>{''.join(items)}</ul></div>"
+        f"<ul>{''.join(items)}</ul>{more}</div>"
     )
