@@ -259,7 +259,8 @@ def test_bibtex_keys_are_ascii_folded():
 def test_a_paper_cited_in_many_topics_gets_a_page_of_every_place(tmp_path):
     """The index lists the latest three topics under a paper; a page lists them all."""
     topics = "".join(
-        f"## 话题{n} {{#topic-{n}}}\n\nQ：问题{n}？\n\nA：见 https://arxiv.org/abs/2309.16039 。\n\n"
+        f"## 话题{n} {{#topic-{n}}}\n\nQ：问题{n}？\n\n"
+        "A：见 https://arxiv.org/abs/2309.16039 。\n\n"
         for n in range(5)
     )
     docs = make_project(tmp_path, {"20240105.md": topics})
