@@ -161,8 +161,8 @@ def test_untagged_topics_get_suggested_tags_and_the_build_says_which(two_weeks):
         for line in notes
     ), notes
     assert 'class="md-tag">长上下文</a>' in two_weeks.page("2023-11-19/mo-xing-wai-tui")
-    tags = two_weeks.page("en/tags")
-    assert "2023-11-19/mo-xing-wai-tui/" in tags
+    assert 'href="long-context/"' in two_weeks.page("en/tags")
+    assert "2023-11-19/mo-xing-wai-tui/" in two_weeks.page("en/tags/long-context")
 
 
 def test_previous_and_next_digest(two_weeks):

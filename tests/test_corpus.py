@@ -271,14 +271,21 @@ def test_paper_data_agrees_with_the_verified_tables(corpus):
     assert differ == []
 
 
-def test_every_question_of_every_note_is_listed_once(built):
+def test_every_question_of_every_note_is_listed_once_under_each_of_its_tags(built):
     result, notes, folder = built
     sources = load_sources(folder, root=folder)
     ids = {parse.note_name(name).id for name in notes}
     for prefix in ("", "en/"):
-        index = (result.site / prefix / "questions" / "index.html").read_text(encoding="utf-8")
+        lists = {
+            page.parent.name: page.read_text(encoding="utf-8")
+            for page in (result.site / prefix / "questions").glob("*/index.html")
+        }
         for digest in (d for d in sources.archive.digests if d.id in ids):
             for topic in digest.topics:
+                tags = [tag for tag in topic.tags if tag in sources.tags] or ["untagged"]
                 for thread in render.questions(topic):
-                    href = f'href="../{digest.id}/{topic.slug}/#{thread.anchor}"'
-                    assert index.count(href) == 1, (prefix, digest.id, topic.slug, thread.anchor)
+                    href = f'href="../../{digest.id}/{topic.slug}/#{thread.anchor}"'
+                    found = {name: page.count(href) for name, page in lists.items()}
+                    # Once on each tag's list (the lists are short enough for one page here).
+                    expected = {name: int(name in tags) for name in lists}
+                    assert found == expected, (prefix, digest.id, topic.slug, thread.anchor)

@@ -152,6 +152,8 @@ def test_a_topics_neighbourhood_holds_what_it_joins():
         e.source for e in drawn.edges if e.target == centre
     }
     assert {n.id for n in near.nodes} == joined | {centre}
+    # Its own lines only: the lines among its neighbours made a tangle.
+    assert set(near.edges) == {e for e in drawn.edges if centre in (e.source, e.target)}
     position = graph.radial(near, centre, 360)
     assert position[centre] == (180, 180) and len(position) == len(near.nodes)
 
@@ -218,3 +220,24 @@ def test_a_summarised_drawing_keeps_mentions_and_citations_between_the_nodes_pla
         for edge in whole.edges
         if edge.source in placed and edge.target in placed and edge.kind != graph.RELATED
     }
+
+
+def test_a_dense_summary_keeps_each_nodes_share_of_lines_to_the_most_connected():
+    topics = [graph.Node(f"topic:d/{n}", graph.TOPIC, f"T{n}") for n in range(200)]
+    terms = [graph.Node(f"term:t{n}", graph.TERM, f"t{n}") for n in range(60)]
+    edges = tuple(
+        graph.Edge(topic.id, term.id, graph.MENTIONS)
+        for i, topic in enumerate(topics)
+        for j, term in enumerate(terms)
+        if (i + j) % 3 == 0 or j < 5
+    )
+    dense = graph.Graph((*topics, *terms), edges)
+    placed = [node.id for node in (*topics[:100], *terms)]
+    part = graph.drawing(dense, placed)
+    assert len(part.edges) <= graph.DRAWN_EDGES
+    share = graph.DRAWN_EDGES // 100
+    for topic in topics[:100]:
+        kept = [e.target for e in part.edges if e.source == topic.id]
+        assert len(kept) == share
+        # Every topic joins the five terms all topics mention: the most connected.
+        assert {f"term:t{j}" for j in range(5)} <= set(kept)

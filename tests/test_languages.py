@@ -105,7 +105,7 @@ def test_english_pages_have_no_untranslated_text(real_site):
 
 def test_english_interface_strings(real_site):
     home = real_site.page("en/")
-    assert "All digests" in home and "Browse by tag" in home
+    assert "Digests" in home and "Browse by tag" in home
     assert '<html lang="en"' in home
     topic = real_site.page("en/2023-11-12/discussion")
     assert "From the" in topic and "Digest of 2023-11-12" in topic
@@ -117,10 +117,17 @@ def test_english_interface_strings(real_site):
 def test_tag_links_stay_in_their_language(real_site):
     english = real_site.page("en/2023-11-12/discussion")
     tag_links = re.findall(r'<a href="([^"]+)" class="md-tag', english)
-    assert tag_links and all(link.startswith("../../tags/#tag:") for link in tag_links)
-    listing = real_site.page("en/tags").split("<article", 1)[1]
-    topic_links = re.findall(r'href="(\.\./2023-11-12/[^"]+)"', listing)
-    assert topic_links, "the English tag index lists no topic"
+    assert tag_links
+    assert all(re.match(r"\.\./\.\./tags/[a-z-]+/#tag:", link) for link in tag_links)
+    for link in tag_links:
+        # Each tag's own listing, in English, with the tag's anchor.
+        page, anchor = link.removeprefix("../../").split("#")
+        listing = real_site.page("en/" + page).split("<article", 1)[1]
+        assert f'id="{anchor}"' in listing
+        topic_links = re.findall(r'href="(\.\./\.\./2023-11-12/[^"]+)"', listing)
+        assert topic_links, "the English tag listing lists no topic"
+        # The tag index keeps the anchor links to it have always used.
+        assert f'id="{anchor}"' in real_site.page("en/tags")
 
 
 def test_one_search_index_per_language(real_site):

@@ -32,7 +32,15 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
 from kb import csp, render, searchindex, sitemap, yamlfile
 from kb.matching import FormMatcher
-from kb.related import PAPER_WEIGHT, TAG_WEIGHT, TERM_WEIGHT, Profile, TopicKey, related
+from kb.related import (
+    PAPER_WEIGHT,
+    TAG_WEIGHT,
+    TERM_WEIGHT,
+    Profile,
+    TopicKey,
+    TopicNames,
+    related,
+)
 from kb_mkdocs.search_pool import SearchPool
 
 EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "300"))
@@ -146,6 +154,27 @@ def test_related_topics_are_those_of_scoring_every_pair(profiles):
     assert {key: [r.topic for r in found] for key, found in related(profiles).items()} == expected
 
 
+def _plain_named(titles: dict[TopicKey, str], aliases: dict[str, TopicKey], quoted: str):
+    """The topic a quote names, as first written: every title compared in key order."""
+    if quoted in aliases:
+        return aliases[quoted]
+    for key, title in sorted(titles.items()):
+        if quoted == title or (len(quoted) >= TopicNames.MINIMUM_PIECE and quoted in title):
+            return key
+    return None
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    titles=st.dictionaries(_keys, st.text("关于外推LMab ", min_size=1, max_size=9), max_size=12),
+    quotes=st.lists(st.text("关于外推LMab ", min_size=1, max_size=7), max_size=8),
+)
+def test_a_quote_names_the_topic_comparing_every_title_would(titles, quotes):
+    names = TopicNames({key: (title, ()) for key, title in titles.items()})
+    for quoted in quotes + list(titles.values()):
+        assert names._named(quoted) == _plain_named(titles, {}, quoted)
+
+
 @pytest.mark.parametrize(
     ("html", "scripts"),
     [
@@ -256,9 +285,9 @@ def test_an_index_worker_gone_fails_the_build_instead_of_waiting():
     pool = SearchPool()
     try:
         index = pool.index(())
-        pool._starting.join()  # the worker has started
-        for process in list(pool._executor._processes.values()):
-            process.kill()
+        worker = pool._worker
+        worker._started.wait()  # the worker has started
+        worker._process.kill()
         with pytest.raises(PluginError, match="worker failed"):
             index.add_entry_from_context(_page("a/", "<p>一页</p>"))
             index.entries  # noqa: B018 (reading the entries is what waits)

@@ -104,11 +104,30 @@ def test_results_show_chinese_as_written_without_the_index_word_breaks(page, ser
     assert "矮胖" in marked
 
 
-def test_the_search_index_is_fetched_only_when_a_reader_reaches_for_search(page, server):
+def test_the_search_index_waits_until_the_page_has_loaded(page, server):
+    """Not part of the first load: fetched once the page is idle, so the
+    first search answers at once."""
+    url = server + "search/search_index.json"
+    with page.expect_request(url):
+        page.goto(server + "2023-11-12/wider-not-deeper/")
+    page.wait_for_load_state("networkidle")
+    started, loaded = page.evaluate(
+        """url => [performance.getEntriesByName(url)[0].startTime,
+                   performance.getEntriesByType("navigation")[0].loadEventEnd]""",
+        url,
+    )
+    assert started >= loaded > 0
+
+
+def test_a_reader_saving_data_fetches_the_index_only_when_reaching_for_search(page, server):
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
+    )
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
     page.goto(server + "2023-11-12/wider-not-deeper/")
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
     assert fetched == []
     results, _ = search(page, "外推")
     assert fetched == [server + "search/search_index.json"] and results

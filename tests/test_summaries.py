@@ -28,7 +28,7 @@ def test_a_summary_is_the_meta_description_and_is_listed(real_site, prefix, lang
     text = SUMMARY["knowledge-updates"][language]
     topic = real_site.page(f"{prefix}2023-11-12/knowledge-updates")
     assert f'<meta name="description" content="{html.escape(text)}">' in topic
-    for listing in (f"{prefix}2023-11-12", prefix, f"{prefix}tags"):
+    for listing in (f"{prefix}2023-11-12", prefix, f"{prefix}tags/knowledge-updating"):
         page = html.unescape(real_site.page(listing))
         assert f'<em class="kb-summary">{text}</em>' in page.replace("\n", ""), listing
     feed = (real_site.site / prefix / "feed.xml").read_text(encoding="utf-8")

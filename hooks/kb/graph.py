@@ -44,14 +44,14 @@ class Graph:
     edges: tuple[Edge, ...]
 
     def neighbourhood(self, node_id: str) -> Graph:
-        """``node_id``, the nodes it is joined to, and the edges among them."""
+        """``node_id``, the nodes it is joined to, and its own edges to them.
+
+        Not the edges among its neighbours: a topic's related topics share
+        most of its terms, and those lines made a topic page's small drawing
+        a tangle (and 24 KB of SVG a page in a large archive).
+        """
         near = {node_id, *self._joined.get(node_id, ())}
-        edges = {
-            edge
-            for member in near
-            for edge in self._edges_of.get(member, ())
-            if edge.source in near and edge.target in near
-        }
+        edges = set(self._touching.get(node_id, ()))
         return Graph(
             tuple(sorted((self._node[n] for n in near), key=self._rank.__getitem__)),
             tuple(sorted(edges, key=self._rank.__getitem__)),
@@ -84,7 +84,7 @@ class Graph:
         return {item: index for index, item in enumerate((*self.nodes, *self.edges))}
 
     @functools.cached_property
-    def _edges_of(self) -> dict[str, list[Edge]]:
+    def _touching(self) -> dict[str, list[Edge]]:
         edges: dict[str, list[Edge]] = defaultdict(list)
         for edge in self.edges:
             edges[edge.source].append(edge)
@@ -141,10 +141,12 @@ def archive_graph(
     return Graph(tuple(nodes.values()), tuple(edges))
 
 
-# The archive's drawing shows at most this many nodes: beyond it, the page
-# grows with the archive (6.5 MB of SVG at 1000 topics) and its names run
-# together. Every topic page draws its own neighbourhood in full.
+# The archive's drawing shows at most this many nodes, and about this many
+# lines: beyond them, the page grows with the archive (6.5 MB of SVG at 1000
+# topics) and its names and lines run together. Every topic page draws its
+# own neighbourhood in full.
 DRAWN = 160
+DRAWN_EDGES = 900
 
 
 def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
@@ -169,7 +171,26 @@ def drawing(whole: Graph, placed: Iterable[str]) -> Graph:
     part = whole.among(placed)
     if len(part.nodes) == len(whole.nodes):
         return whole
-    return Graph(part.nodes, tuple(edge for edge in part.edges if edge.kind != RELATED))
+    return _strongest(Graph(part.nodes, tuple(e for e in part.edges if e.kind != RELATED)))
+
+
+def _strongest(graph: Graph, most: int = DRAWN_EDGES) -> Graph:
+    """At most about ``most`` of ``graph``'s edges: each node keeps an equal
+    share of the edges it starts, those to the most connected nodes first."""
+    if len(graph.edges) <= most:
+        return graph
+    degree: dict[str, int] = defaultdict(int)
+    starting: dict[str, list[Edge]] = defaultdict(list)
+    for edge in graph.edges:
+        degree[edge.target] += 1
+        starting[edge.source].append(edge)
+    share = max(1, most // len(starting))
+    kept = {
+        edge
+        for edges in starting.values()
+        for edge in sorted(edges, key=lambda e: -degree[e.target])[:share]
+    }
+    return Graph(graph.nodes, tuple(edge for edge in graph.edges if edge in kept))
 
 
 def hubs(graph: Graph, least: int = 3) -> set[str]:

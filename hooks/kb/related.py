@@ -243,11 +243,24 @@ class TopicNames:
     MINIMUM_PIECE = 4
 
     def __init__(self, names: dict[TopicKey, tuple[str, tuple[str, ...]]]) -> None:
-        self._titles = {key: title for key, (title, _) in names.items()}
+        self._titles = sorted((key, title) for key, (title, _) in names.items())
         self._aliases = {alias: key for key, (_, aliases) in names.items() for alias in aliases}
         self._alias_matcher = FormMatcher(
             (alias, False, key) for alias, key in self._aliases.items()
         )
+        # The titles holding each piece of MINIMUM_PIECE characters, by their
+        # place in ``_titles``: a quote is compared with the few titles that
+        # share its first piece, not with every title of the archive.
+        self._by_piece: dict[str, list[int]] = defaultdict(list)
+        for index, (_, title) in enumerate(self._titles):
+            for piece in dict.fromkeys(
+                title[start : start + self.MINIMUM_PIECE]
+                for start in range(len(title) - self.MINIMUM_PIECE + 1)
+            ):
+                self._by_piece[piece].append(index)
+        self._by_title: dict[str, TopicKey] = {}
+        for key, title in self._titles:
+            self._by_title.setdefault(title, key)
 
     def find(self, text: str, here: TopicKey | None = None) -> list[tuple[int, int, TopicKey]]:
         """``(start, end, topic)`` of each name in ``text``, not counting ``here``."""
@@ -266,10 +279,15 @@ class TopicNames:
         return sorted(found)
 
     def _named(self, quoted: str) -> TopicKey | None:
+        """The topic ``quoted`` names: an alias, else the first topic (in key
+        order) whose title it is, or a piece of at least four characters of."""
         if quoted in self._aliases:
             return self._aliases[quoted]
-        for key, title in sorted(self._titles.items()):
-            if quoted == title or (len(quoted) >= self.MINIMUM_PIECE and quoted in title):
+        if len(quoted) < self.MINIMUM_PIECE:
+            return self._by_title.get(quoted)
+        for index in self._by_piece.get(quoted[: self.MINIMUM_PIECE], ()):
+            key, title = self._titles[index]
+            if quoted in title:
                 return key
         return None
 

@@ -13,6 +13,7 @@ import functools
 import html
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -41,6 +42,11 @@ def home_path() -> str:
 
 def tags_path() -> str:
     return "tags.md"
+
+
+def tag_path(tag_id: str) -> str:
+    """A tag's own listing of its topics."""
+    return f"tags/{tag_id}.md"
 
 
 def translations_path() -> str:
@@ -267,6 +273,12 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     return join_lines(lines)
 
 
+# The digests the home page lists with their topics: the latest. Every
+# digest is on the timeline; all of them here would grow the home page with
+# the archive (a topic and its summary each).
+HOME_DIGESTS = 12
+
+
 def render_home(archive: Archive, context: Context) -> str:
     messages = context.messages
     path = home_path()
@@ -292,7 +304,18 @@ def render_home(archive: Archive, context: Context) -> str:
             "",
         ]
     lines += [f"## {messages('home.all_digests')} {{ #digests }}", ""]
-    for digest in reversed(archive.digests):
+    shown_digests = archive.digests[-HOME_DIGESTS:]
+    if len(shown_digests) < len(archive.digests):
+        lines += [
+            messages(
+                "home.older",
+                shown=len(shown_digests),
+                total=len(archive.digests),
+                link=relative(path, timeline_path()),
+            ),
+            "",
+        ]
+    for digest in reversed(shown_digests):
         shown = archive.translation(digest, context.language)
         link = relative(path, digest_path(digest))
         lines += [
@@ -447,10 +470,44 @@ def render_term_places(term: Term, context: Context) -> str:
     )
 
 
-def render_tags(context: Context) -> str:
+def render_tags(archive: Archive, context: Context) -> str:
+    """Every tag with how many topics carry it, each linking to its own listing.
+
+    One listing of every topic under every tag grows with the archive (1 MB
+    at 1000 topics); each tag's heading keeps the anchor Material gave that
+    tag's listing here (``#tag:<slug>``), so links to it still land.
+    """
     messages = context.messages
+    path = tags_path()
+    counts = Counter(tag for digest in archive.digests for t in digest.topics for tag in t.tags)
+    lines = [f"# {messages('tags.title')}", "", messages("tags.intro"), ""]
+    for tag_id, tag in context.tags.items():
+        if not counts[tag_id]:
+            continue
+        name = tag.name(context.language)
+        link = relative(path, tag_path(tag_id))
+        lines += [
+            f"## [{escape(name)}]({link}) {{ #tag:{slugify(name)} }}",
+            "",
+            messages("tags.count_line", topics=messages.count("topics", counts[tag_id])),
+            "",
+        ]
+    return join_lines(lines)
+
+
+def render_tag(tag_id: str, context: Context) -> str:
+    """A tag's listing of its topics, each with its summary (Material's tags
+    plugin fills it, with the layout in ``overrides/fragments/tags/kb``)."""
+    messages = context.messages
+    name = context.tags[tag_id].name(context.language)
     return join_lines(
-        [f"# {messages('tags.title')}", "", messages("tags.intro"), "", "<!-- material/tags -->"]
+        [
+            f"# {escape(name)}",
+            "",
+            messages("tags.tag_intro", link=relative(tag_path(tag_id), tags_path())),
+            "",
+            f"<!-- material/tags {{ include: [{_yaml_string(name)}], toc: false }} -->",
+        ]
     )
 
 
@@ -518,47 +575,126 @@ def answers(thread: Thread) -> int:
     )
 
 
-def render_questions(archive: Archive, context: Context) -> str:
-    """Every question of every digest, once: by its topic's first tag, then by date.
+QUESTIONS_PER_PAGE = 250
+"""Questions on one page of a tag's list: a tag carried by most topics
+would otherwise list most of the archive's questions on one page."""
 
-    Each links to its ``#qN`` and says how many answers it has; only the
-    titles are on the page, so search finds a question here without a
-    second copy of its answers.
-    """
-    messages = context.messages
-    path = questions_path()
-    groups: dict[str, list[str]] = {}
-    total = 0
+
+def questions_page_path(group: str, number: int = 1) -> str:
+    """Page ``number`` of the questions of the topics tagged ``group``
+    (a tag id, or ``untagged``)."""
+    return f"questions/{group}.md" if number == 1 else f"questions/{group}-{number}.md"
+
+
+def _questions_by_tag(archive: Archive, context: Context) -> dict[str, list[tuple]]:
+    """Every question under each of its topic's tags (``untagged`` where it
+    has none), newest digest first, in reading order within it."""
+    groups: dict[str, list[tuple]] = {}
     for digest in reversed(archive.digests):
+        shown_digest = archive.translation(digest, context.language)
         for topic in digest.topics:
             asked = questions(topic)
             if not asked:
                 continue
-            tag = topic.tags[0] if topic.tags and topic.tags[0] in context.tags else ""
-            shown_digest = archive.translation(digest, context.language)
+            tags = [tag for tag in topic.tags if tag in context.tags] or ["untagged"]
             shown = shown_digest.topic(topic.slug) if shown_digest else None
             titles = {t.anchor: t.title for t in (questions(shown) if shown else [])}
-            link = relative(path, topic_path(digest, topic))
-            topic_title = escape(_shown_title(archive, digest, topic, context.language))
-            for thread in asked:
-                title = plain_text(titles.get(thread.anchor, thread.title)) or thread.anchor
-                count = answers(thread)
-                facts = messages.count("answers", count) if count else messages("questions.open")
-                groups.setdefault(tag, []).append(
-                    f"- [{escape(title)}]({link}#{thread.anchor}) · {digest.id} · "
-                    f"[{topic_title}]({link}) · *{facts}*"
+            for tag in tags:
+                groups.setdefault(tag, []).extend(
+                    (digest, topic, thread, titles.get(thread.anchor, thread.title))
+                    for thread in asked
                 )
-                total += 1
+    return groups
+
+
+def _group_name(group: str, context: Context) -> str:
+    if group == "untagged":
+        return context.messages("questions.untagged")
+    return context.tags[group].name(context.language)
+
+
+def _ordered_groups(groups: Mapping[str, object], context: Context) -> list[str]:
+    return [
+        *(t for t in context.tags if t in groups),
+        *(["untagged"] if "untagged" in groups else []),
+    ]
+
+
+def render_questions(archive: Archive, context: Context) -> str:
+    """The question index: how many questions each tag's topics asked, each
+    tag linking to its list. A question is listed under every tag of its
+    topic; only the titles are listed, so search finds a question on its
+    topic's page, not on a second copy here."""
+    messages = context.messages
+    path = questions_path()
+    groups = _questions_by_tag(archive, context)
+    total = sum(len(questions(topic)) for digest in archive.digests for topic in digest.topics)
     lines = [
         f"# {messages('questions.title')}",
         "",
         messages("questions.intro", questions=messages.count("questions", total)),
         "",
     ]
-    for tag in [*(t for t in context.tags if t in groups), *([""] if "" in groups else [])]:
-        name = context.tags[tag].name(context.language) if tag else messages("questions.untagged")
-        lines += [f"## {escape(name)} {{ #{tag or 'untagged'} }}", "", *groups[tag], ""]
+    for group in _ordered_groups(groups, context):
+        link = relative(path, questions_page_path(group))
+        lines += [
+            f"## [{escape(_group_name(group, context))}]({link}) {{ #{group} }}",
+            "",
+            messages.count("questions", len(groups[group])),
+            "",
+        ]
     return join_lines(lines)
+
+
+def render_question_pages(archive: Archive, context: Context) -> list[tuple[str, str]]:
+    """Each tag's questions, newest first, ``QUESTIONS_PER_PAGE`` to a page:
+    (path, Markdown) pairs. Each question links to its ``#qN`` and says how
+    many replies it has."""
+    messages = context.messages
+    pages = []
+    for group, asked in _questions_by_tag(archive, context).items():
+        chunks = [
+            asked[start : start + QUESTIONS_PER_PAGE]
+            for start in range(0, len(asked), QUESTIONS_PER_PAGE)
+        ]
+        name = escape(_group_name(group, context))
+        for number, chunk in enumerate(chunks, start=1):
+            path = questions_page_path(group, number)
+            heading = name if len(chunks) == 1 else f"{name} ({number}/{len(chunks)})"
+            lines = [
+                # Each question is found on its topic's page, with its answers.
+                "---",
+                "search:",
+                "  exclude: true",
+                "---",
+                "",
+                f"# {heading}",
+                "",
+                messages("questions.tag_intro", link=relative(path, questions_path())),
+                "",
+            ]
+            if len(chunks) > 1:
+                lines += [
+                    " · ".join(
+                        f"**{n}**"
+                        if n == number
+                        else f"[{n}]({relative(path, questions_page_path(group, n))})"
+                        for n in range(1, len(chunks) + 1)
+                    ),
+                    "",
+                ]
+            for digest, topic, thread, title in chunk:
+                link = relative(path, topic_path(digest, topic))
+                topic_title = escape(_shown_title(archive, digest, topic, context.language))
+                count = answers(thread)
+                facts = messages.count("answers", count) if count else messages("questions.open")
+                shown_title = plain_text(title) or thread.anchor
+                lines.append(
+                    f"- [{escape(shown_title)}]({link}#{thread.anchor}) · {digest.id} · "
+                    f"[{topic_title}]({link}) · *{facts}*"
+                )
+            pages.append((path, join_lines(lines)))
+    return pages
 
 
 def render_timeline(archive: Archive, context: Context) -> str:

@@ -69,9 +69,20 @@ def site_pages(
     archive = sources.archive
     pages = [
         GeneratedPage(render.home_path(), render.render_home(archive, context)),
-        GeneratedPage(render.tags_path(), render.render_tags(context)),
+        GeneratedPage(render.tags_path(), render.render_tags(archive, context)),
+        *(
+            GeneratedPage(render.tag_path(tag_id), render.render_tag(tag_id, context))
+            for tag_id in dict.fromkeys(
+                tag for digest in archive.digests for topic in digest.topics for tag in topic.tags
+            )
+            if tag_id in context.tags
+        ),
         GeneratedPage(render.timeline_path(), render.render_timeline(archive, context)),
         GeneratedPage(render.questions_path(), render.render_questions(archive, context)),
+        *(
+            GeneratedPage(path, content)
+            for path, content in render.render_question_pages(archive, context)
+        ),
         GeneratedPage(
             render.translations_path(),
             render.render_translations(archive, context, translations),

@@ -122,6 +122,8 @@ class LanguageRun:
     page: CurrentPage
     mentions: TermMentions = field(default_factory=TermMentions)
     dates: dict[str, str] = field(default_factory=dict)  # each note page's last change
+    # Each graph node's page URL and fragment (None: no page), as first drawn.
+    node_urls: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
 
 def project_root(config: MkDocsConfig) -> Path:

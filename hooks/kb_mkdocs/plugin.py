@@ -206,12 +206,14 @@ class KnowledgeBase:
         }
 
         def href(node: graph.Node) -> str | None:
-            path, _, fragment = render.node_path(node.id).partition("#")
-            target = files.get_file_from_path(path)
-            if target is None:
-                return None
-            url = get_relative_url(target.url, page.url)
-            return url + (f"#{fragment}" if fragment else "")
+            if node.id not in run.node_urls:  # once a build: every topic page draws its nodes
+                path, _, fragment = render.node_path(node.id).partition("#")
+                target = files.get_file_from_path(path)
+                run.node_urls[node.id] = (
+                    None if target is None else (target.url, f"#{fragment}" if fragment else "")
+                )
+            found = run.node_urls[node.id]
+            return None if found is None else get_relative_url(found[0], page.url) + found[1]
 
         whole = run.links.graph
         if centre is None:
