@@ -19,8 +19,15 @@ Figures are medians of ``--runs`` runs, the builds of one run interleaved:
 - project: the real build (both languages, all hooks, workers as the
   machine allows);
 - serial: the same with ``KB_PARALLEL=0`` (one CPU, or a busy runner);
-- plain: the same pages in both languages, pre-rendered to Markdown, built
-  by MkDocs, Material and mkdocs-static-i18n without the project's hooks;
+- plain: what plain MkDocs, Material and mkdocs-static-i18n make of the same
+  notes, in both languages: the home, digest and topic pages, pre-rendered
+  to Markdown by the project (related topics and backlinks included), built
+  without the project's hooks; the build-time and memory budgets are
+  against it, so the index pages (glossary, papers, graph, questions, tags,
+  timeline) must be paid for by the rest;
+- plain-all: every page the project makes, pre-rendered the same way; the
+  search index and the first search result are compared with it (the same
+  pages, so the same text to index);
 - rebuild: ``mkdocs serve``'s rebuild after one digest is edited;
 - peak memory (largest process) of the project and plain builds; the
   largest page; a topic page's HTML and first load (HTML, CSS, JS, gzipped);
@@ -235,18 +242,51 @@ def plain(folder: Path) -> None:
         languages=("zh", "en"),
         root=folder,
     )
-    config = yaml.load((folder / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    config.update(
-        docs_dir="plain-docs", nav=render.nav(sources.archive, sources.messages["zh"], "zh")
-    )
-    for key in ("hooks", "exclude_docs", "watch", "extra_javascript"):
-        config.pop(key, None)
-    config["markdown_extensions"] = [
-        extension for extension in config["markdown_extensions"] if extension != "kb.markup"
-    ]
-    (folder / "mkdocs-plain.yml").write_text(
-        yaml.dump(config, allow_unicode=True), encoding="utf-8"
-    )
+    nav = render.nav(sources.archive, sources.messages["zh"], "zh")
+    # What a plain Material site of the same notes has: the home page, and
+    # each digest's and topic's page; the project's index pages (glossary,
+    # papers, graph, questions, tags, timeline…) are its features.
+    topics = folder / "plain-topics-docs"
+    shutil.copytree(docs / "assets", topics / "assets")
+    for digest in sources.archive.digests:
+        shutil.copytree(docs / digest.id, topics / digest.id)
+    for home in docs.glob("index*.md"):
+        shutil.copy(home, topics / home.name)
+    for name, folder_name, pages in (
+        ("mkdocs-plain.yml", "plain-topics-docs", _only(nav, topics)),
+        ("mkdocs-plain-all.yml", "plain-docs", nav),
+    ):
+        config = yaml.load(
+            (folder / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader
+        )
+        config.update(docs_dir=folder_name, nav=pages)
+        for key in ("hooks", "exclude_docs", "not_in_nav", "watch", "extra_javascript"):
+            config.pop(key, None)
+        config["markdown_extensions"] = [
+            extension for extension in config["markdown_extensions"] if extension != "kb.markup"
+        ]
+        (folder / name).write_text(yaml.dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def _only(nav: list, docs: Path) -> list:
+    """``nav`` without the pages ``docs`` lacks (and the sections left empty)."""
+    kept = []
+    for entry in nav:
+        if isinstance(entry, str):  # a section's own page
+            if (docs / entry).exists():
+                kept.append(entry)
+            continue
+        ((title, target),) = entry.items()
+        if isinstance(target, list):
+            inner = _only(target, docs)
+            if inner:
+                kept.append({title: inner})
+        elif isinstance(target, str):
+            if (docs / target).exists():
+                kept.append(entry)
+        else:
+            kept.append(entry)
+    return kept
 
 
 class _ConfigLoader(yaml.UnsafeLoader):
@@ -500,6 +540,67 @@ def graph_figures(site: Path, runs: int = 3) -> dict[str, float]:
     return figures
 
 
+def _queries(site: Path) -> tuple[str, ...]:
+    """What a reader of the first topic might search: a speaker label every
+    real digest has, and its title's first word."""
+    page = (site / "2024-01-07" / "topic-0" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1[^>]*>([^<]+)", page)[1].strip()
+    return ("研究员", re.split(r"[\s，、：:（(]", title)[0][:8] or title[:4])
+
+
+def search_figures(site: Path, plain_site: Path, runs: int = 3) -> dict[str, float]:
+    """Milliseconds from focusing the search box to the first result shown,
+    typing a query a reader would, median of ``runs`` per query: on a page
+    that has settled (loaded, then idle for a second) and on one just loaded
+    (typing at DOMContentLoaded), for the project's site and for plain's.
+    Skipped without Playwright or Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return {}
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    args += ["--disable-component-update", "--no-first-run"]
+    figures = {}
+    queries = _queries(site)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+        for name, root in (("project", site), ("plain", plain_site)):
+            handler = functools.partial(_Quiet, directory=str(root))
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            url = f"http://127.0.0.1:{server.server_address[1]}/2024-01-07/topic-0/"
+            try:
+                for state in ("settled", "loading"):
+                    times = []
+                    for query in queries:
+                        for _ in range(runs):
+                            context = browser.new_context()  # a first visit: nothing cached
+                            tab = context.new_page()
+                            if state == "settled":
+                                tab.goto(url, wait_until="load")
+                                tab.wait_for_load_state("networkidle")
+                                tab.wait_for_timeout(1000)
+                            else:
+                                tab.goto(url, wait_until="domcontentloaded")
+                            started = time.perf_counter()
+                            tab.locator("input.md-search__input").focus()
+                            tab.keyboard.type(query)
+                            # Characters from an input method come without key
+                            # events, which Material searches on: a key press.
+                            tab.keyboard.press("End")
+                            tab.locator(".md-search-result__item").first.wait_for(timeout=30000)
+                            times.append((time.perf_counter() - started) * 1000)
+                            context.close()
+                    figures[f"search_{state}_{name}_ms"] = statistics.median(times)
+            finally:
+                server.shutdown()
+        browser.close()
+    return figures
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
@@ -517,22 +618,29 @@ def measure(topics: int, content: str, runs: int, serve: bool, keep: Path | None
             "project": [],
             "serial": [],
             "plain": [],
+            "plain_all": [],
         }
-        for _ in range(runs):  # interleaved: the machine's load falls on all three alike
+        for _ in range(runs):  # interleaved: the machine's load falls on all alike
             builds["project"].append(build(folder, "mkdocs.yml", "site"))
             builds["serial"].append(build(folder, "mkdocs.yml", "site-serial", KB_PARALLEL="0"))
             builds["plain"].append(build(folder, "mkdocs-plain.yml", "site-plain"))
+            builds["plain_all"].append(build(folder, "mkdocs-plain-all.yml", "site-plain-all"))
         result: dict = {"topics": topics, "content": content}
         for name, figures in builds.items():
             result[f"{name}_s"] = statistics.median(wall for wall, _, _ in figures)
             result[f"{name}_cpu_s"] = statistics.median(cpu for _, cpu, _ in figures)
             result[f"{name}_peak_mib"] = max(peak for _, _, peak in figures)
         result["project_vs_plain"] = result["project_s"] / result["plain_s"]
+        result["project_vs_plain_all"] = result["project_s"] / result["plain_all_s"]
+        result["serial_vs_plain_all"] = result["serial_s"] / result["plain_all_s"]
         result["serial_vs_plain"] = result["serial_s"] / result["plain_s"]
         result["cpu_vs_plain"] = result["serial_cpu_s"] / result["plain_cpu_s"]
         result["memory_vs_plain"] = result["project_peak_mib"] / result["plain_peak_mib"]
-        result.update(weights(folder / "site", folder / "site-plain"))
+        # The index and search against plain Material building every page the
+        # project makes (the same pages, so the same text to index).
+        result.update(weights(folder / "site", folder / "site-plain-all"))
         result.update(graph_figures(folder / "site"))
+        result.update(search_figures(folder / "site", folder / "site-plain-all"))
         if serve:
             result["rebuild_s"] = rebuild_latency(
                 folder, "2024-01-07/topic-0/", "20240107.md", "{#topic-0}", runs
@@ -608,6 +716,14 @@ def budgets(summary: dict) -> dict[str, tuple[float, float, bool]]:
         ),
         "topic first load KiB gz": (max(r["first_load_gzip_kib"] for r in corpora), 200),
     }
+    for state in ("settled", "loading"):
+        if all(f"search_{state}_project_ms" in r for r in corpora):
+            measured[f"first search result, {state} page / plain ×"] = (
+                max(
+                    r[f"search_{state}_project_ms"] / r[f"search_{state}_plain_ms"] for r in corpora
+                ),
+                1.0,
+            )
     for step, ratio in summary["scaling"].items():
         if step.endswith("100->1000"):
             measured[f"scaling {step} ×"] = (ratio, 10)
@@ -624,8 +740,12 @@ def _row(result: dict) -> str:
         f"plain {result['plain_s']:.2f}s",
         f"project/plain {result['project_vs_plain']:.2f}×",
         f"serial/plain {result['serial_vs_plain']:.2f}×",
+        f"plain-all {result['plain_all_s']:.2f}s",
+        f"project/plain-all {result['project_vs_plain_all']:.2f}×",
+        f"serial/plain-all {result['serial_vs_plain_all']:.2f}×",
         f"cpu serial/plain {result['cpu_vs_plain']:.2f}×",
-        f"peak {result['project_peak_mib']:.0f} MiB (plain {result['plain_peak_mib']:.0f})",
+        f"peak {result['project_peak_mib']:.0f} MiB (serial {result['serial_peak_mib']:.0f},"
+        f" plain {result['plain_peak_mib']:.0f}, plain-all {result['plain_all_peak_mib']:.0f})",
         f"largest {result['largest_page']} {result['largest_page_kib']:.0f} KiB"
         f" (plain {result['plain_largest_page']} {result['plain_largest_page_kib']:.0f})",
         f"topic {result['topic_html_kib']:.0f} KiB",
@@ -641,6 +761,12 @@ def _row(result: dict) -> str:
         f"plain index {result['search_plain_gzip_kib']:.0f} KiB gz"
         f" ({result['search_plain_entries']} entries)"
     )
+    fields += [
+        f"first result {state} {result[f'search_{state}_project_ms']:.0f} ms"
+        f" (plain {result[f'search_{state}_plain_ms']:.0f})"
+        for state in ("settled", "loading")
+        if f"search_{state}_project_ms" in result
+    ]
     fields.append(f"graph {result['graph_gzip_kib']:.0f} KiB gz")
     if "graph_render_ms" in result:
         fields.append(f"graph render {result['graph_render_ms']:.0f} ms")

@@ -347,7 +347,13 @@ def test_the_benchmark_builds_the_same_pages_with_and_without_the_hooks(tmp_path
 
         # Every language's pages, built with and without the hooks; the
         # serial build makes the same site as the parallel one.
-        assert pages("site-plain") == pages("site") == pages("site-serial")
+        assert pages("site-plain-all") == pages("site") == pages("site-serial")
+        # Plain Material's site of the same notes: the home, digest and topic pages.
+        plain = pages("site-plain")
+        assert set(plain) < set(pages("site"))
+        topics = [page for page in pages("site") if "2024-01-07/" in page]
+        assert topics and set(topics) <= set(plain)
+        assert "glossary/index.html" not in plain and "index.html" in plain
         assert any(page.startswith("en/2024-01-07/topic-") for page in pages("site"))
     real = (tmp_path / "projects" / "9-real" / "docs" / "notes" / "20240107.md").read_text(
         encoding="utf-8"
