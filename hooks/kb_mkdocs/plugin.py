@@ -293,6 +293,12 @@ class KnowledgeBase:
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         _, run = self._current()
+        # The page is written and indexed: its HTML is not read again, yet
+        # the page (kept by mkdocs-static-i18n for its sitemap while the next
+        # language builds) would hold it to the end.
+        page.content = None
+        for words in (searchindex.SEARCH_TERMS, searchindex.SEARCH_TITLE_TERMS):
+            page.meta.pop(words, None)
         return search_output.rebase(_secured(output, page.file.src_uri), run.languages)
 
     # Before mkdocs-static-i18n's on_post_build (-100), which builds the other
