@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .model import Digest
 from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
+    LIST_OF_PLACES,
     NOT_SEARCHED,
     REFERENCE_PAGE,
     Context,
@@ -219,12 +220,7 @@ def render_places(key: str, title: str, cited: list[Cited], context: Context) ->
     entry = anchor(key) if not key.startswith(("http://", "https://")) else "other-references"
     return join_lines(
         [
-            # The index is what a search for the paper should find.
-            "---",
-            "search:",
-            "  exclude: true",
-            "---",
-            "",
+            *LIST_OF_PLACES,
             f"# {escape(title)}",
             "",
             messages("papers.places_intro", link=f"{relative(path, papers_path())}#{entry}"),

@@ -448,12 +448,7 @@ def render_term_places(term: Term, context: Context) -> str:
     name = term.names[context.language]
     return join_lines(
         [
-            # The glossary is what a search for the term should find.
-            "---",
-            "search:",
-            "  exclude: true",
-            "---",
-            "",
+            *LIST_OF_PLACES,
             f"# {escape(name)}",
             "",
             escape(term.short[context.language]),
@@ -662,12 +657,7 @@ def render_question_pages(archive: Archive, context: Context) -> list[tuple[str,
             path = questions_page_path(group, number)
             heading = name if len(chunks) == 1 else f"{name} ({number}/{len(chunks)})"
             lines = [
-                # Each question is found on its topic's page, with its answers.
-                "---",
-                "search:",
-                "  exclude: true",
-                "---",
-                "",
+                *LIST_OF_PLACES,
                 f"# {heading}",
                 "",
                 messages("questions.tag_intro", link=relative(path, questions_path())),
@@ -731,6 +721,9 @@ def render_timeline(archive: Archive, context: Context) -> str:
 # The glossary and the paper index name every term and paper: a search for
 # one should list the discussions of it first, and the reference entry after.
 REFERENCE_PAGE = ("---", "search:", "  boost: 0.5", "---", "")
+# The pages that only list where something is discussed: a search should
+# find the glossary, the paper index and the topics, not a list of them.
+LIST_OF_PLACES = ("---", "search:", "  exclude: true", "---", "")
 
 RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR = "related", "mentioned-in", "graph"
 # Material's search leaves out a section under a heading with this attribute,
