@@ -497,6 +497,8 @@ def render_tag(tag_id: str, context: Context) -> str:
     name = context.tags[tag_id].name(context.language)
     return join_lines(
         [
+            # A search for a topic lands on the topic, not on the list of its tag.
+            *LIST_OF_PLACES,
             f"# {escape(name)}",
             "",
             messages("tags.tag_intro", link=relative(tag_path(tag_id), tags_path())),
