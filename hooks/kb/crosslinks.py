@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .archive import Sources
 from .edition import Edition
-from .graph import Graph, archive_graph
+from .graph import Graph, archive_graph, drawing
 from .related import Mention, TopicKey, TopicNames, mentions
 
 
@@ -17,6 +17,7 @@ class CrossLinks:
     term_names: dict[str, str]  # each glossary term's name in this language, by id
     backlinks: dict[TopicKey, tuple[Mention, ...]]  # the topics that name each topic
     graph: Graph
+    drawn: Graph  # what the archive's drawing shows of it (kb.graph.drawing)
 
     @classmethod
     def of(cls, sources: Sources, edition: Edition) -> CrossLinks:
@@ -45,5 +46,9 @@ class CrossLinks:
             ((mention.source, mention.target) for mention in found),
         )
         return cls(
-            names, term_names, {key: tuple(found) for key, found in backlinks.items()}, graph
+            names,
+            term_names,
+            {key: tuple(found) for key, found in backlinks.items()},
+            graph,
+            drawing(graph, sources.graph_layout),
         )

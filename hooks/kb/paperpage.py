@@ -34,20 +34,41 @@ cited in more has a page of its own listing every place (the index would
 otherwise grow with the archive: 1.7 MB at 1000 topics)."""
 
 
+def _is_reference(key: str) -> bool:
+    """Whether a citation's key is another reference's URL, not an arXiv id."""
+    return key.startswith(("http://", "https://"))
+
+
 def places_path(key: str) -> str:
     """The page of every place a paper (arXiv id) or other reference (URL) is cited."""
-    if key.startswith(("http://", "https://")):
+    if _is_reference(key):
         return f"papers/ref-{hashlib.sha256(key.encode()).hexdigest()[:12]}.md"
     return f"papers/{anchor(key)}.md"
 
 
-def with_places_pages(cited: list[Cited]) -> dict[str, list[Cited]]:
-    """The papers and references cited in more topics than the index lists
-    under them, with their citations: each gets a page of every place."""
+def places_pages(
+    papers: tuple[Paper, ...],
+    references: tuple[Reference, ...],
+    cited: list[Cited],
+    context: Context,
+) -> list[tuple[str, str]]:
+    """(path, Markdown) of the page of every place for each paper and
+    reference cited in more topics than the index lists under them."""
+    titles = {paper.id: paper.title for paper in papers}
+    titles |= {
+        reference.url: reference.titles.get(context.language) or short_title(reference.url)
+        for reference in references
+    }
     by_key: dict[str, list[Cited]] = defaultdict(list)
     for item in cited:
         by_key[item.citation.key].append(item)
-    return {key: items for key, items in by_key.items() if len(_by_topic(items)) > PLACES}
+    pages = []
+    for key, items in by_key.items():
+        if len(_by_topic(items)) > PLACES:
+            fallback = short_title(key) if _is_reference(key) else f"arXiv:{key}"
+            title = titles.get(key) or fallback
+            pages.append((places_path(key), render_places(key, title, items, context)))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -217,7 +238,7 @@ def render_places(key: str, title: str, cited: list[Cited], context: Context) ->
     """The page of every place ``key`` (a paper or another reference) is cited."""
     messages = context.messages
     path = places_path(key)
-    entry = anchor(key) if not key.startswith(("http://", "https://")) else "other-references"
+    entry = "other-references" if _is_reference(key) else anchor(key)
     return join_lines(
         [
             *LIST_OF_PLACES,

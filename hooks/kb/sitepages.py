@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from . import graph, paperpage, render
+from . import paperpage, render
 from .archive import Sources
 from .crosslinks import CrossLinks
 from .edition import Edition
 from .feed import atom
-from .papers import bibliography, short_title
+from .papers import bibliography
 
 NOTES_FOLDER = "notes"  # below docs/: the notes, sources of pages, not pages
 DATA_FOLDER = "data"  # beside docs/: the glossary, the papers, the editor's notes
@@ -144,20 +144,12 @@ def site_pages(
             f"../{DATA_FOLDER}/papers.yml",
         )
     )
-    titles = {paper.id: paper.title for paper in sources.papers}
-    titles |= {
-        reference.url: reference.titles.get(context.language) or short_title(reference.url)
-        for reference in sources.references
-    }
-    for key, citing in paperpage.with_places_pages(cited).items():
-        title = titles.get(key) or (short_title(key) if "://" in key else f"arXiv:{key}")
-        pages.append(
-            GeneratedPage(
-                paperpage.places_path(key),
-                paperpage.render_places(key, title, citing, context),
-                f"../{DATA_FOLDER}/papers.yml",
-            )
+    pages += [
+        GeneratedPage(path, content, f"../{DATA_FOLDER}/papers.yml")
+        for path, content in paperpage.places_pages(
+            sources.papers, sources.references, cited, context
         )
+    ]
     # The same in every language, at the site root: the papers the notes
     # cite, as the index lists them.
     ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
@@ -167,10 +159,9 @@ def site_pages(
             bibliography(tuple(p for p in sources.papers if p.id in ids)),
         )
     )
-    drawn = graph.drawing(links.graph, sources.graph_layout)
     pages.append(
         GeneratedPage(
-            render.graph_path(), render.render_graph(drawn, len(links.graph.nodes), context)
+            render.graph_path(), render.render_graph(links.drawn, len(links.graph.nodes), context)
         )
     )
     return pages

@@ -117,7 +117,7 @@ class LanguageBuilds:
         # again would double the work the CPUs share), then sends its pages back.
         self._channels = {language: workers.start_method().Pipe() for language in languages}
         for request in requests:
-            worker = workers.Worker(_nothing, f"kb-{request.language}-build")
+            worker = workers.Worker(f"kb-{request.language}-build")
             self._workers.append(worker)
             _, theirs = self._channels[request.language]
             self._futures[request.language] = worker.submit(build_language, request, theirs)
@@ -209,10 +209,6 @@ def build_language(request: Request, channel: Connection) -> Outcome:
         logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", request.language)
         failure = f"building '{request.language}' failed: {error}"
     return Outcome(collected.records, failure)
-
-
-def _nothing() -> None:
-    """A language worker needs nothing before its one task."""
 
 
 def _receive(channel: Connection, index: PooledSearchIndex, stop: threading.Event) -> None:

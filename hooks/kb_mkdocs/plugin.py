@@ -222,9 +222,8 @@ class KnowledgeBase:
             found = run.node_urls[node.id]
             return None if found is None else get_relative_url(found[0], page.url) + found[1]
 
-        whole = run.links.graph
         if centre is None:
-            drawn = graph.drawing(whole, build.sources.graph_layout)
+            drawn = run.links.drawn
             return graph.svg(
                 drawn,
                 build.sources.graph_layout,
@@ -234,7 +233,7 @@ class KnowledgeBase:
                 messages("graph.label"),
                 named=graph.hubs(drawn),
             )
-        near = whole.neighbourhood(centre)
+        near = run.links.graph.neighbourhood(centre)
         return graph.svg(
             near,
             graph.radial(near, centre, _TOPIC_DRAWING_SIZE),

@@ -146,7 +146,7 @@ class SearchPool:
     """
 
     def __init__(self) -> None:
-        self._worker = workers.Worker(_start_worker, "kb-index-worker")
+        self._worker = workers.Worker("kb-index-worker", _start_worker)
 
     def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
         return PooledSearchIndex(self._worker, words, **config)

@@ -72,7 +72,7 @@ class Worker:
     cannot make a pipe to a process.
     """
 
-    def __init__(self, initializer: Callable[[], None], name: str) -> None:
+    def __init__(self, name: str, initializer: Callable[[], None] | None = None) -> None:
         self.name = name
         self._context = start_method()
         self._connection, self._theirs = self._context.Pipe()
@@ -120,8 +120,7 @@ class Worker:
         if self._receiver is not None:
             self._receiver.join()
         self._fail_pending()
-        self._connection.close()
-        self._theirs.close()
+        self._connection.close()  # the worker's end was closed once it started
 
     def _start_and_send(self) -> None:
         try:
@@ -170,10 +169,11 @@ class Worker:
             )
 
 
-def _serve(connection: Connection, initializer: Callable[[], None]) -> None:
+def _serve(connection: Connection, initializer: Callable[[], None] | None) -> None:
     """In the worker: its tasks, one after another, until the build closes the pipe."""
     end_with_parent()
-    initializer()
+    if initializer is not None:
+        initializer()
     while True:
         try:
             function, args = connection.recv()
