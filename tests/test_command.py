@@ -344,6 +344,41 @@ def test_a_good_build_ends_with_exit_zero_and_nothing_left(tmp_path, start):
     assert run.left == []
 
 
+# Appended to a copy of the hooks: every page its code builds says so.
+_MARKED = """
+
+_unmarked = KnowledgeBase.on_post_page
+
+
+def _marked(self, output, page, config):
+    return _unmarked(self, output, page, config) + "<!-- this project's hooks -->"
+
+
+KnowledgeBase.on_post_page = _marked
+"""
+
+
+@needs_proc
+@pytest.mark.parametrize("start", ["forkserver", "spawn"])
+def test_every_language_is_built_by_the_projects_own_hooks(tmp_path, start):
+    """Not by another copy of them installed in the environment (``pip install .``,
+    then the checkout changed): the English pages are built by a worker process."""
+    project = _project(tmp_path, {})
+    (project / "hooks").unlink()
+    shutil.copytree(
+        ROOT / "hooks",
+        project / "hooks",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    plugin = project / "hooks" / "kb_mkdocs" / "plugin.py"
+    plugin.write_text(plugin.read_text(encoding="utf-8") + _MARKED, encoding="utf-8")
+    run = run_build(project, env={"KB_WORKER_START": start})
+    assert run.returncode == 0, run.output
+    for page in ("index.html", "en/index.html", "en/2023-11-12/index.html"):
+        assert "<!-- this project's hooks -->" in (project / "site" / page).read_text(), page
+    assert run.left == []
+
+
 @needs_proc
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
 def test_a_build_interrupted_ends_promptly_with_nothing_left(tmp_path, signal_number):

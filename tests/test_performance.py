@@ -389,3 +389,33 @@ def test_every_character_taken_as_a_word_break_is_a_search_separator():
     search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     separator = re.compile(search["separator"])
     assert [c for c in searchindex.BREAKING - {"<", ">"} if not separator.fullmatch(c)] == []
+
+
+def _rendered_page(path: str, html: str) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=path), content=html)
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=5))
+def test_held_note_pages_get_their_html_back_unchanged(htmls):
+    from kb_mkdocs.held_content import HeldContent
+
+    held = HeldContent()
+    pages = [_rendered_page(f"2024-01-07/topic-{n}.md", html) for n, html in enumerate(htmls)]
+    for page in pages:  # as MkDocs renders them: each held when the next begins
+        held.hold_last()
+        held.rendered(page)
+    held.hold_last()  # on_env: every page is rendered
+    assert all(page.content == "" for page in pages)
+    for page, html in zip(pages, htmls, strict=True):
+        held.give_back(page)
+        assert page.content == html
+
+
+def test_a_page_never_held_keeps_its_html():
+    from kb_mkdocs.held_content import HeldContent
+
+    held = HeldContent()
+    glossary = _rendered_page("glossary.md", "<p>filled in at on_env</p>")
+    held.hold_last()
+    held.give_back(glossary)
+    assert glossary.content == "<p>filled in at on_env</p>"

@@ -93,7 +93,7 @@ def test_an_unreadable_dictionary_cache_is_rebuilt_not_a_failure(tmp_path, monke
     (tmp_path / "jieba.cache").write_bytes(b"not marshal")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     jieba.setLogLevel(logging.WARNING)
-    rebuilt = segmenter.dictionary.__wrapped__()
+    rebuilt = segmenter.dictionary()
     assert rebuilt == expected
     # jieba wrote a good cache in its place, which the next build reads.
     assert marshal.loads((tmp_path / "jieba.cache").read_bytes()) == expected

@@ -30,6 +30,7 @@ from kb.edition import Edition
 from kb.model import Problem, Severity
 from kb.related import TopicKey
 from kb.sitepages import DATA_FOLDER, NOTES_FOLDER, page_context
+from kb_mkdocs.held_content import HeldContent
 from kb_mkdocs.i18n_glue import Languages, RootPages
 from kb_mkdocs.language_builds import LanguageBuilds
 from kb_mkdocs.search_pool import SearchPool
@@ -121,6 +122,7 @@ class LanguageRun:
     context: render.Context
     page: CurrentPage
     mentions: TermMentions = field(default_factory=TermMentions)
+    held: HeldContent = field(default_factory=HeldContent)  # note pages' HTML, compressed
     dates: dict[str, str] = field(default_factory=dict)  # each note page's last change
     # Each graph node's page URL and fragment (None: no page), as first drawn.
     node_urls: dict[str, tuple[str, str] | None] = field(default_factory=dict)

@@ -163,6 +163,7 @@ class KnowledgeBase:
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """The sitemap's last-modified date: the page's note's, not the build's."""
         build, run = self._current()
+        run.held.hold_last()
         page.update_date = run.dates.get(page.file.src_uri, build.newest.isoformat())
         return page
 
@@ -200,6 +201,8 @@ class KnowledgeBase:
         page.markdown = ""
         if page.file.generated_by is not None:
             page.file.content_string = ""
+        if page.file.src_uri in run.edition.note_pages:
+            run.held.rendered(page)
         if render.GRAPH_MARKER not in html:
             return html
         return _DRAWING.sub(lambda marker: self._draw(marker.group(1) or None, page, files), html)
@@ -244,10 +247,19 @@ class KnowledgeBase:
             centre,
         )
 
+    # Before every other on_page_context: the search plugin's (0) indexes the page's HTML.
+    @event_priority(100)
+    def _give_back_content(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        _, run = self._current()
+        run.held.give_back(page)
+        return context
+
     # After mkdocs-static-i18n's on_page_context (50), which points the
     # language links at this page's counterparts.
     @event_priority(0)
-    def on_page_context(
+    def _link_feed_and_languages(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         """The feed of the page's language (``overrides/main.html`` links it); language links."""
@@ -259,9 +271,12 @@ class KnowledgeBase:
         i18n_glue.page_alternates(context, config)
         return context
 
+    on_page_context = CombinedEvent(_give_back_content, _link_feed_and_languages)
+
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Every page is rendered: the glossary says where each term is discussed."""
         build, run = self._current()
+        run.held.hold_last()
         glossary = files.get_file_from_path(render.glossary_path())
         if glossary is not None and glossary.page is not None:
             # The terms with a page of every place they are discussed.

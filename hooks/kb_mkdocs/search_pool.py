@@ -172,27 +172,29 @@ class PooledSearchIndex(SearchIndex):
         self._pending: list[Future] = []
         self._received: list[dict[str, Any]] = []
         super().__init__(**config)
+        # jieba's dictionary read while the first pages render.
+        self._submit(prepare, words)
 
     def add_entry_from_context(self, page: Page) -> None:
         self._batch.append(PageToIndex.of(page))
         if len(self._batch) == BATCH:
-            self._submit(index_pages, self._batch)
+            self._submit(index_pages, self._batch, self._words, self._config)
             self._batch = []
 
     def add_pickled(self, pages: bytes) -> None:
         """Pages a worker's build pickled (:class:`PagesToIndex`), in order."""
-        self._submit(index_pickled, pages)
+        self._submit(index_pickled, pages, self._words, self._config)
 
-    def _submit(self, task: Callable[..., list[dict[str, Any]]], pages: Any) -> None:
+    def _submit(self, task: Callable[..., list[dict[str, Any]]], *args: Any) -> None:
         try:
-            self._pending.append(self._worker.submit(task, pages, self._words, self._config))
+            self._pending.append(self._worker.submit(task, *args))
         except workers.WorkerStoppedError as error:
             raise _failed(error) from error
 
     @property
     def entries(self) -> list[dict[str, Any]]:
         if self._batch:
-            self._submit(index_pages, self._batch)
+            self._submit(index_pages, self._batch, self._words, self._config)
             self._batch = []
         pending, self._pending = self._pending, []
         for future in pending:
@@ -229,9 +231,14 @@ def index_pickled(
     return index_pages(pickle.loads(pages), words, config)
 
 
+def prepare(words: tuple[str, ...]) -> list[dict[str, Any]]:
+    """In the worker: its segmenter for ``words``, ready before the first page comes."""
+    segmenter.segmenter(words)
+    return []
+
+
 def _start_worker() -> None:
     import jieba
 
     # jieba announces building its dictionary on stderr, where there is no cache yet.
     jieba.setLogLevel(logging.WARNING)
-    segmenter.dictionary()

@@ -15,22 +15,40 @@ import multiprocessing.connection
 import os
 import pickle
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 PARALLEL_SWITCH = "KB_PARALLEL"
 # "spawn" starts workers as on Windows and macOS, where there is no fork
 # server: the tests build both ways.
 START_METHOD_SWITCH = "KB_WORKER_START"
-# What every worker imports, loaded once into the fork server.
-_PRELOAD = ("__main__", "kb_mkdocs.plugin")
+# What every worker imports, loaded once into the fork server: MkDocs,
+# Material and the rest, never the project's own code. Python 3.11's fork
+# server imports these from its own sys.path, not the build's: it would load
+# any other copy of the project's code installed in the environment, and its
+# workers would keep it.
+_PRELOAD = (
+    "__main__",
+    "mkdocs.commands.build",
+    "material.plugins.search.plugin",
+    "material.plugins.tags.plugin",
+    "mkdocs_static_i18n.plugin",
+    "pymdownx.superfences",
+    "markdown_it",
+    "jieba",
+)
 # How long a terminated worker has to end before it is killed.
 _GRACE_SECONDS = 5.0
+# The folder the build imported the project's code from: the project's
+# hooks/, which MkDocs puts on sys.path only while it loads the hook.
+_HOOKS = str(Path(__file__).resolve().parent.parent)
 
 
 def parallel_enabled() -> bool:
@@ -41,7 +59,17 @@ def parallel_enabled() -> bool:
 
 
 def start_method() -> BaseContext:
-    """The fork server where there is one (unless ``KB_WORKER_START=spawn``), else spawn."""
+    """The fork server where there is one (unless ``KB_WORKER_START=spawn``), else spawn.
+
+    A worker imports the project's code from the build's ``sys.path``, as it
+    is when the fork server (or the spawned worker) starts: the project's
+    hooks come first, so that a worker never runs another copy of them
+    installed in the environment (``pip install .`` before the checkout
+    changed), which would build another site, or wait for a message the
+    build never sends.
+    """
+    if sys.path[:1] != [_HOOKS]:
+        sys.path.insert(0, _HOOKS)
     chosen = os.environ.get(START_METHOD_SWITCH, "forkserver")
     if chosen == "forkserver" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
