@@ -392,8 +392,9 @@ def build(folder: Path, config: str, site: str, **env: str) -> tuple[float, floa
 def rebuild_latency(folder: Path, page: str, note: str, anchor: str, runs: int) -> float:
     """Median seconds from saving an edited digest to the served page showing the edit.
 
-    The marker goes after ``anchor`` in ``note``; it has no glossary term,
-    so it stays one piece of text in ``page``.
+    The marker is a paragraph of its own after the line holding ``anchor``
+    in ``note`` (after a heading's ``{#slug}``, it would change the slug);
+    it has no glossary term, so it stays one piece of text in ``page``.
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -414,7 +415,10 @@ def rebuild_latency(folder: Path, page: str, note: str, anchor: str, runs: int) 
         _wait(url, "</html>")
         for _ in range(runs):
             marker = f"edited{time.time_ns()}"
-            path.write_text(original.replace(anchor, f"{anchor} {marker}", 1), encoding="utf-8")
+            start_of = original.index(anchor)
+            end_of_line = original.index("\n", start_of)
+            edited = f"{original[:end_of_line]}\n\n{marker}\n{original[end_of_line:]}"
+            path.write_text(edited, encoding="utf-8")
             start = time.perf_counter()
             _wait(url, marker)
             latencies.append(time.perf_counter() - start)
@@ -581,7 +585,7 @@ def search_figures(site: Path, plain_site: Path, runs: int = 3) -> dict[str, flo
         browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
         for name, root in (("project", site), ("plain", plain_site)):
             handler = functools.partial(_Quiet, directory=str(root))
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server = _QuietServer(("127.0.0.1", 0), handler)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             url = f"http://127.0.0.1:{server.server_address[1]}/2024-01-07/topic-0/"
             try:
@@ -690,6 +694,11 @@ def _signal(processes: list[int], number: int) -> None:
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a tab closed while its page still loaded (the next run's new context)
 
 
 def measure(

@@ -201,3 +201,14 @@ def test_the_link_check_finds_broken_links_and_anchors(tmp_path):
         ("/other/", "absolute path outside /llm-notes/"),
         ("#top", "no anchor #top"),
     ]
+
+
+def test_a_related_topic_says_which_paper_it_shares_by_name(two_weeks):
+    reasons = []
+    for page in sorted(two_weeks.site.glob("2023-11-*/*/index.html")):
+        related = page.read_text(encoding="utf-8").split('id="related"', 1)
+        if len(related) == 2:
+            reasons += re.findall(r"<em>共同：([^<]*)</em>", related[1].split("</article>", 1)[0])
+    assert reasons, "the two weeks have related topics"
+    assert not [r for r in reasons if re.search(r"(?<!arXiv:)\b\d{4}\.\d{4,5}\b", r)]
+    assert any("LongLoRA" in reason for reason in reasons), reasons

@@ -289,3 +289,15 @@ def test_every_question_of_every_note_is_listed_once_under_each_of_its_tags(buil
                     # Once on each tag's list (the lists are short enough for one page here).
                     expected = {name: int(name in tags) for name in lists}
                     assert found == expected, (prefix, digest.id, topic.slug, thread.anchor)
+
+
+def test_a_real_week_added_again_under_another_date_is_caught(corpus, tmp_path):
+    """The archive has an earlier copy of a week under another date: added
+    beside the week, it would publish every topic twice."""
+    name = [note for note in _notes() if parse.note_name(note).date][-1]
+    text = (corpus / name).read_bytes()
+    docs = make_project(tmp_path, {name: text, "20991231.md": text})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is not None
+    caught = [w for w in result.warnings if "KB120" in w]
+    assert len(caught) == 1 and name in caught[0] and "20991231.md" in caught[0], result.log

@@ -45,6 +45,23 @@ def test_a_note_whose_line_moved_is_reported_where_it_is_written():
     assert [(p.code, p.path, p.line) for p in problems] == [("KB702", "editor-notes.yml", 1)]
 
 
+def test_a_note_follows_its_words_when_lines_are_added_before_them():
+    notes, _ = editornotes.parse(
+        "- note: 20240101.md\n  line: 7\n  quote: RA-CM3\n  zh: 注\n  en: n\n  source: s\n",
+        "editor-notes.yml",
+        ("zh", "en"),
+    )
+    moved = NOTE.replace(
+        "研究员1：第一段。\n\n", "研究员1：第一段。\n\n\n研究员2：新加的一段。\n\n"
+    )
+    digest, _ = parse_digest(
+        moved, path="docs/notes/20240101.md", date=datetime.date(2024, 1, 1), language="zh"
+    )
+    placed, problems = editornotes.place(notes, digest, moved.split("\n"), "editor-notes.yml")
+    assert problems == []
+    assert [(p.topic, p.path) for p in placed] == [("hua-ti", (2, 0))]
+
+
 def test_a_note_needs_both_languages_and_a_source():
     _, problems = editornotes.parse(
         "- note: 20240101.md\n  line: 3\n  zh: 注\n", "editor-notes.yml", ("zh", "en")
@@ -81,3 +98,18 @@ def test_a_path_is_looked_up_in_a_translations_own_shape():
     topic = digest.topics[0]
     assert editornotes.at_path(topic, (1, 0)) and editornotes.at_path(topic, (2,))
     assert not editornotes.at_path(topic, (3,)) and not editornotes.at_path(topic, (0, 1))
+
+
+@pytest.mark.build
+def test_a_line_added_early_in_the_seed_moves_no_note(tmp_path):
+    from conftest import build_site, make_project
+
+    seed = (ROOT / "docs" / "notes" / "20231112.md").read_text(encoding="utf-8")
+    first_break = seed.index("\n\n") + 1
+    edited = seed[:first_break] + "\n" + seed[first_break:]  # one blank line more
+    docs = make_project(tmp_path, {"20231112.md": edited})
+    result = build_site(docs, tmp_path / "site")
+    assert result.error is None, result.log
+    for prefix in ("", "en/"):
+        page = result.page(f"{prefix}2023-11-12/quick-questions")
+        assert "kb-editor-note" in page and "InfoSeek" in page.split("kb-editor-note", 1)[1]

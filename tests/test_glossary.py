@@ -260,7 +260,9 @@ def test_glossary_links_are_precise_on_the_labelled_set():
     read = {c.note for c in found}
     unread = sum(row.split("\t")[0] not in read for row in rows)
     assert result["not read"] == unread, "a labelled place is gone: update the fixture"
-    assert result["precision"] >= 0.98, result["errors"]
+    # Issue "Every statement holds on every real digest": 0.99 on the whole
+    # set; the seed's rows alone are fewer, and one error weighs more there.
+    assert result["precision"] >= (0.99 if corpus else 0.985), result["errors"]
     assert result["recall"] >= 0.90, result["errors"]
 
 
@@ -305,3 +307,27 @@ def test_a_term_discussed_in_many_topics_gets_a_page_of_every_place(real_site):
         assert 'href="../#large-language-model"' in places
     # A term discussed in fewer topics is listed in full, with no page of its own.
     assert not (real_site.site / "glossary" / "repetition").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Megatron-LLM", []),
+        ("S-LoRA", []),
+        ("estimate_zero3_model_states_mem_needs_all_live", []),
+        ("Sheared-LLaMA", []),
+        ("transformer.py", []),
+        ("v1.LoRA", []),
+        # At a boundary the term is the term, a sentence's full stop included.
+        ("LoRA", ["lora"]),
+        ("LLM。", ["large-language-model"]),
+        ("LLM. Then", ["large-language-model"]),
+        ("LoRA-微调", ["lora", "fine-tuning"]),
+    ],
+)
+def test_a_glossary_link_never_splits_a_name_or_an_identifier(text, linked):
+    terms, _ = parse(
+        (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "glossary.yml", LANGUAGES
+    )
+    finder = term_matcher(terms, "zh", "zh")
+    assert [m.value.id for m in finder.find(text)] == linked

@@ -241,3 +241,17 @@ def test_a_dense_summary_keeps_each_nodes_share_of_lines_to_the_most_connected()
         assert len(kept) == share
         # Every topic joins the five terms all topics mention: the most connected.
         assert {f"term:t{j}" for j in range(5)} <= set(kept)
+
+
+@pytest.mark.build
+def test_topics_of_the_same_title_are_told_apart_by_their_date(tmp_path):
+    from conftest import build_site, make_project
+
+    week = "## 简短问答\n\nQ：RAG 和 LoRA 怎么选？\n\nA：检索增强生成适合知识更新。\n"
+    docs = make_project(tmp_path, {"20240109.md": week})
+    result = build_site(docs, tmp_path / "site", strict=False)
+    assert result.error is None, result.log
+    listed = result.page("graph").split('id="as-list"', 1)[1]
+    assert ">简短问答 (2023-11-12)</a>" in listed and ">简短问答 (2024-01-09)</a>" in listed
+    tagged = result.page("tags/rag")
+    assert re.search(r">简短问答</a> · <time>2023-11-12</time>", tagged), tagged

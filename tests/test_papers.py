@@ -61,7 +61,13 @@ SEED_PAPERS = {
         ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"),
         ("https://arxiv.org/abs/math.GT/0309136", "math.GT/0309136"),
         ("https://arxiv.org/abs/1501.00001", "1501.00001"),
+        ("https://abs.arxiv.org/abs/2309.10668", "2309.10668"),
+        ("https://browse.arxiv.org/abs/2309.10668v2", "2309.10668"),
+        ("http://export.arxiv.org/pdf/2309.10668.pdf", "2309.10668"),
+        ("https://arxiv.org/html/2309.10668v1", "2309.10668"),
+        ("https://arxiv.org/html/2309.10668", "2309.10668"),
         ("https://example.org/abs/2310.16226", None),
+        ("https://notarxiv.org/abs/2310.16226", None),
         ("https://arxiv.org/list/cs.CL/recent", None),
     ],
 )
@@ -88,7 +94,21 @@ def test_arxiv_links_in_every_form_have_one_id(url, expected):
             ["2310.16226", "2205.09707"],
         ),
         ("请问大家longlora这篇文章", ["2309.12307"]),
+        ("压缩见https://abs.arxiv.org/abs/2309.10668。", ["2309.10668"]),
+        (
+            "压缩见abs.arxiv.org/abs/2309.10668 和 arxiv.org/html/2310.16226v1",
+            ["2309.10668", "2310.16226"],
+        ),
         ("OpenAI的InstructGPT paper，第8页", ["2203.02155"]),
+        # Named by its title, as a ### item or a reading list names a paper.
+        (
+            "### 4. Training Language Models to Follow Instructions with Human Feedback",
+            ["2203.02155"],
+        ),
+        (
+            "- training language models to follow instructions with human feedback（OpenAI）",
+            ["2203.02155"],
+        ),
     ],
 )
 def test_citations_in_note_text(line, expected):
@@ -219,6 +239,9 @@ def test_the_index_lists_cited_papers_only(real_site):
     ("url", "title"),
     [
         ("https://www.example.org/blog/2023/post/", "example.org/blog/2023/post"),
+        # Two videos are told apart by their query; tracking is not part of it.
+        ("https://www.youtube.com/watch?v=2pbvnxdaKaw", "youtube.com/watch?v=2pbvnxdaKaw"),
+        ("https://example.org/post?utm_source=x&id=3", "example.org/post?id=3"),
         (
             "https://x.com/someone/status/1717571699720483023123456789012345",
             "x.com/someone/status/17175716997204830231234567…",
@@ -280,3 +303,39 @@ def test_a_paper_cited_in_many_topics_gets_a_page_of_every_place(tmp_path):
         assert 'href="../#paper-2309-16039"' in places
         # The seed's citing topics are listed too, after the newer digest's.
         assert "2023-11-12/" in places.rsplit("2024-01-05/topic-4", 1)[1]
+
+
+@pytest.mark.build
+def test_both_languages_index_the_same_papers(real_site):
+    """A translator's note names papers (RA-CM3 is another paper…) but cites none."""
+    listed = {
+        prefix: sorted(
+            set(re.findall(r'id="(paper-\d[a-z0-9-]*)"', real_site.page(f"{prefix}papers")))
+        )
+        for prefix in ("", "en/")
+    }
+    assert listed[""] == listed["en/"] and listed[""]
+    assert "paper-2211-12561" not in listed["en/"]
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("LongLoRA: Efficient Fine-tuning of Long-Context Large Language Models", "LongLoRA"),
+        (
+            "Adaptive Chameleon or Stubborn Sloth: Revealing the Behavior",
+            "Adaptive Chameleon or Stubborn Sloth",
+        ),
+        (
+            "Technical Report: Large Language Models can Strategically Deceive",
+            "Large Language Models can Strategically Deceive",
+        ),
+        (
+            "Effective Long-Context Scaling of Foundation Models",
+            "Effective Long-Context Scaling of Foundation…",
+        ),
+    ],
+)
+def test_a_papers_short_name_comes_from_its_title_never_a_generic_word(title, short):
+    paper = papers.Paper("2401.00001", title, ("A",), 2024, "", {}, True, "", 1)
+    assert paper.short_name == short

@@ -325,3 +325,34 @@ def test_a_section_named_ref_that_discusses_is_a_topic():
     digest, _ = parse("## 讨论\n\nD: 一个讨论\n\n## References\n\nQ: 哪篇论文？\n\nA: 这篇\n")
     assert [topic.title for topic in digest.topics] == ["讨论", "References"]
     assert digest.references is None
+
+
+def _digest(name: str, text: str):
+    from kb.parse import parse_digest
+
+    return parse_digest(text, path=f"docs/notes/{name}.md", date=None, language="zh", name=name)[0]
+
+
+_WEEK = "".join(
+    f"## 话题{n}\n\n研究员1：第{n}个话题的第一段，讲的是长度外推和位置编码的关系。\n\n"
+    f"研究员2：第{n}个话题的回复，认为继续训练更可靠一些，也更便宜。\n\n"
+    for n in range(1, 5)
+)
+
+
+def test_a_digest_that_repeats_another_is_a_located_warning_naming_both():
+    from kb.repeats import repeated_digests
+
+    earlier = _digest("20231208", _WEEK.split("## 话题4")[0])  # a first version, 3 topics
+    later = _digest("20231210", _WEEK)
+    (problem,) = repeated_digests([earlier, later])
+    assert (problem.code, problem.path, problem.line) == ("KB120", "docs/notes/20231208.md", 1)
+    assert "3 of the 3 topics" in problem.message and "docs/notes/20231210.md" in problem.message
+    assert problem.hint
+
+
+def test_weekly_topics_of_the_same_title_and_other_text_are_no_repeat():
+    from kb.repeats import repeated_digests
+
+    other = _WEEK.replace("长度外推和位置编码", "数据配比和学习率").replace("继续训练", "小模型")
+    assert repeated_digests([_digest("20231208", _WEEK), _digest("20231215", other)]) == []

@@ -31,7 +31,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
 from kb import csp, render, searchindex, sitemap, yamlfile
-from kb.matching import FormMatcher
+from kb.matching import NAME_END, NAME_START, FormMatcher
 from kb.related import (
     PAPER_WEIGHT,
     TAG_WEIGHT,
@@ -56,9 +56,9 @@ def _one_regex_find(forms: list[tuple[str, bool, str]], text: str) -> list[tuple
     for form, sensitive in sorted(values, key=lambda key: len(key[0]), reverse=True):
         body = re.escape(form) if sensitive else f"(?i:{re.escape(form)})"
         if re.match(r"[A-Za-z0-9]", form[0]):
-            body = r"(?<![A-Za-z0-9])" + body
+            body = NAME_START + body
         if re.match(r"[A-Za-z0-9]", form[-1]):
-            body += r"(?![A-Za-z0-9])"
+            body += NAME_END
         alternatives.append(body)
     if not alternatives:
         return []
@@ -237,15 +237,30 @@ _PAGES = {
 }
 
 
-def _index_in_worker(pages: dict[str, list], words: list[str]) -> dict[str, list[dict]]:
+_CONFIG = {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+
+
+def _index_in_worker(pages: dict[str, list], words: list[str], site) -> dict[str, list[dict]]:
+    """Each language's entries, as the index worker writes them to ``site``."""
+    from kb_mkdocs.i18n_glue import Languages
+
     pool = SearchPool()
     try:
         # Every language's Chinese cut with the default language's words, as the build does.
-        indexes = {language: pool.index(tuple(words)) for language in pages}
+        indexes = {language: pool.index(tuple(words), **_CONFIG) for language in pages}
         for language, shown in pages.items():
             for page in shown:
                 indexes[language].add_entry_from_context(page)
-        return {language: index.entries for language, index in indexes.items()}
+        made = {}
+        for language, index in indexes.items():
+            langs = Languages(language, "zh", ("zh", "en"), ("zh", "en"))
+            index.write_to(site, langs)
+            written = site / langs.prefix / "search" / "search_index.json"
+            made[language] = [
+                {**doc, "location": langs.prefix + doc["location"]}
+                for doc in json.loads(written.read_text(encoding="utf-8"))["docs"]
+            ]
+        return made
     finally:
         pool.close()
 
@@ -266,31 +281,33 @@ def _material_entries(pages: dict[str, list], words: list[str]) -> dict[str, lis
     return made
 
 
-def test_the_index_worker_makes_the_entries_material_makes_compacted():
-    remote = _index_in_worker(_PAGES, ["长度外推"])
+def test_the_index_worker_makes_the_entries_material_makes_compacted(tmp_path):
+    remote = _index_in_worker(_PAGES, ["长度外推"], tmp_path)
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as fresh:
         assert remote == fresh.submit(_material_entries, _PAGES, ["长度外推"]).result()
     assert "长度外推" in remote["en"][0]["text"].split()
 
 
-def test_a_page_the_index_worker_cannot_index_fails_the_build_with_the_reason():
+def test_a_page_the_index_worker_cannot_index_fails_the_build_with_the_reason(tmp_path):
     page = _page("a/", "<h2 id='x'>x</h2>")
     page.toc = None  # Material's indexer looks the heading up in it
     with pytest.raises(PluginError, match="TypeError"):
-        _index_in_worker({"zh": [page]}, [])
+        _index_in_worker({"zh": [page]}, [], tmp_path)
 
 
-def test_an_index_worker_gone_fails_the_build_instead_of_waiting():
+def test_an_index_worker_gone_fails_the_build_instead_of_waiting(tmp_path):
+    from kb_mkdocs.i18n_glue import Languages
+
     pool = SearchPool()
     try:
-        index = pool.index(())
+        index = pool.index((), **_CONFIG)
         worker = pool._worker
         worker._started.wait()  # the worker has started
         worker._process.kill()
         with pytest.raises(PluginError, match="worker failed"):
             index.add_entry_from_context(_page("a/", "<p>一页</p>"))
-            index.entries  # noqa: B018 (reading the entries is what waits)
+            index.write_to(tmp_path, Languages("zh", "zh", ("zh",), ("zh",)))
     finally:
         pool.close()
 

@@ -70,3 +70,70 @@ def test_a_long_list_of_questions_is_split_into_pages_each_question_once(monkeyp
     assert len(links) == len(set(links)) > 6
     # Every page names the others: [2](rag-2.md) …
     assert "[2](rag-2.md)" in pages["questions/rag.md"] and "**2**" in pages["questions/rag-2.md"]
+
+
+def _threads(note: str):
+    from kb.parse import parse_digest
+
+    digest, _ = parse_digest(f"## 话题\n\n{note}", path="x.md", date=None, language="zh")
+    return digest.topics[0]
+
+
+def _roles(thread) -> list[str]:
+    from kb.model import Turn
+
+    return [n.label.role.value if n.label else "-" for n in thread.body if isinstance(n, Turn)]
+
+
+def test_what_follows_a_question_is_its_reply_labelled_or_not():
+    topic = _threads(
+        "Q1：这个问题有答案吗？\n\n> Kimi Chat 的回答：有的，见下文。\n\nQ2：下一个问题？\n"
+    )
+    first, second = questions(topic)
+    assert _roles(first) == ["reply"] and answers(first) == 1
+    assert answers(second) == 0
+
+
+def test_a_researcher_after_a_numbered_answer_speaks_to_the_topic_again():
+    topic = _threads(
+        "研究员1：关于 loss 的讨论。\n\nQ4：是因为搜索空间吗？\n\nA4：不是。\n\n"
+        "研究员5：一样的 loss curve 并不令人惊讶。\n"
+    )
+    (question,) = questions(topic)
+    assert _roles(question) == ["answer"] and answers(question) == 1
+    assert topic.body[-1].label.speaker == "5"  # at the topic's level, after the thread
+
+
+def test_researchers_under_an_unnumbered_question_are_its_replies():
+    topic = _threads("Q：大家怎么看？\n\nA：我觉得可以。\n\n研究员2：我也同意。\n")
+    (question,) = questions(topic)
+    assert answers(question) == 2
+
+
+def test_a_new_link_after_an_answer_starts_a_new_item_not_more_of_the_answer():
+    topic = _threads(
+        "Q：RLCD 如何保证质量？\n\nA：只给两个初始生成。\n\n"
+        "（预训练数据集）https://huggingface.co/datasets/example\n天工开源语料。\n\n"
+        "https://github.com/example/survey\n\n关于 Medical LLM 的 survey。\n"
+    )
+    (question,) = questions(topic)
+    assert _roles(question) == ["answer"]
+    outside = [node for node in topic.body if node is not question]
+    assert any("huggingface.co" in " ".join(c.lines[0] for c in n.chunks) for n in outside)
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_question_answered_without_a_label_is_not_listed_as_open(tmp_path, prefix):
+    from conftest import build_site, make_project
+
+    note = "## 论文分享\n\nQ1：这篇论文的结论可靠吗？\n\n（Kimi Chat 的回答）结论基本可靠。\n"
+    result = build_site(make_project(tmp_path, {"20240117.md": note}), tmp_path / "site")
+    assert result.error is None, result.log
+    listed = [
+        line
+        for line in result.page(f"{prefix}questions/untagged").split("<li>")
+        if "2024-01-17" in line
+    ]
+    assert listed and all("尚无回答" not in line and "no answer yet" not in line for line in listed)
+    page = result.page(f"{prefix}2024-01-17/lun-wen-fen-xiang")
+    assert "kb-inferred" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from . import editornotes, glossary, graph, related
+from . import editornotes, glossary, graph, related, repeats
 from . import messages as messages_module
 from .glossary import Term, term_matcher
 from .messages import Messages
@@ -255,6 +255,7 @@ def load(
             )
 
     archive = Archive(tuple(sorted(digests, key=chronological)), translations)
+    problems += repeats.repeated_digests(archive.digests)
     relations = related.related(profiles)
     drawn = graph.archive_graph(
         {

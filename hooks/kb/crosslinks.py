@@ -15,6 +15,7 @@ from .related import Mention, TopicKey, TopicNames, mentions
 class CrossLinks:
     names: TopicNames  # what a topic may be called in another topic's text
     term_names: dict[str, str]  # each glossary term's name in this language, by id
+    paper_names: dict[str, str]  # each known paper's short name, by id
     backlinks: dict[TopicKey, tuple[Mention, ...]]  # the topics that name each topic
     graph: Graph
     drawn: Graph  # what the archive's drawing shows of it (kb.graph.drawing)
@@ -48,6 +49,7 @@ class CrossLinks:
         return cls(
             names,
             term_names,
+            {paper.id: paper.short_name for paper in sources.papers},
             {key: tuple(found) for key, found in backlinks.items()},
             graph,
             drawing(graph, sources.graph_layout),

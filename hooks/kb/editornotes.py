@@ -6,7 +6,7 @@ not give) without editing the digest's words::
 
     - note: 20231112.md          # the source note
       line: 108                  # the line the note is about
-      quote: "RA-CM3"            # words on that line, so a moved line is noticed
+      quote: "RA-CM3"            # words on that line: the note follows them if lines move
       zh: 这个链接其实是 InfoSeek 的项目主页……
       en: "This link is in fact InfoSeek's project page…"
       source: "where the correction comes from"
@@ -90,14 +90,14 @@ def place(
     placed, problems = [], []
     name = digest.path.rsplit("/", 1)[-1]
     for note in (note for note in notes if note.note == name):
-        text = source_lines[note.line - 1] if 0 < note.line <= len(source_lines) else None
+        line = _line_of(note, source_lines)
         found = None
-        if text is not None and note.quote in text:
+        if line is not None:
             found = next(
                 (
                     (topic.slug, node_path)
                     for topic in digest.topics
-                    if (node_path := _holding(topic.body, note.line)) is not None
+                    if (node_path := _holding(topic.body, line)) is not None
                 ),
                 None,
             )
@@ -109,13 +109,29 @@ def place(
                     path,
                     note.at,
                     1,
-                    f"no line {note.line} of {name} holds '{note.quote}' in a topic",
-                    "point the note at the line it is about (the digest may have changed)",
+                    f"no line of {name} holds '{note.quote}' in a topic (the note says line"
+                    f" {note.line})",
+                    "quote words the line still holds, or drop the note if the digest no"
+                    " longer says what it corrects",
                 )
             )
             continue
         placed.append(Placed(found[0], found[1], note))
     return placed, problems
+
+
+def _line_of(note: EditorNote, source_lines: list[str]) -> int | None:
+    """The line the note is about: its ``line`` if it holds the quote, else
+    the line holding the quote nearest to it (lines added or removed
+    elsewhere in the digest move it), else None."""
+    holding = [
+        number
+        for number, text in enumerate(source_lines, start=1)
+        if note.quote and note.quote in text
+    ]
+    if not holding:
+        return None
+    return min(holding, key=lambda number: (abs(number - note.line), number))
 
 
 def _holding(nodes: tuple[Node, ...], line: int) -> tuple[int, ...] | None:

@@ -10,11 +10,10 @@ from .related import TopicKey
 from .render import (
     Context,
     digest_path,
-    digest_title,
     feed_path,
     home_path,
+    shown_summary,
     topic_path,
-    topic_summary,
 )
 
 ENTRIES = 50
@@ -40,9 +39,7 @@ def atom(edition: Edition, context: Context, site_url: str, prefix: str) -> str:
         shown = edition.text(digest)
         for topic in digest.topics:
             title = edition.topic_titles[TopicKey(digest.id, topic.slug)]
-            summary = topic_summary(topic, shown.topic(topic.slug), context.language)[
-                0
-            ] or digest_title(digest, messages)
+            summary = shown_summary(digest, topic, shown.topic(topic.slug), context)
             url = page_url(site_url, prefix, topic_path(digest, topic))
             entries.append(
                 "  <entry>\n"

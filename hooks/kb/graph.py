@@ -24,14 +24,14 @@ TOPIC, TERM, PAPER = "topic", "term", "paper"
 MENTIONS, CITES, RELATED = "mentions", "cites", "related"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     kind: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     source: str
     target: str
@@ -111,31 +111,40 @@ def archive_graph(
     """
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
+    # One string per node id, shared by its node and every edge (an edge
+    # list of a large archive held each id again for every edge).
+    ids = {key: topic_id(key) for key in titles}
     for key, title in titles.items():
-        nodes[topic_id(key)] = Node(topic_id(key), TOPIC, title)
+        nodes[ids[key]] = Node(ids[key], TOPIC, title)
     for key in titles:
         profile = profiles.get(key)
         if profile is None:
             continue
         for term in sorted(profile.terms):
             if term in term_names:
-                nodes.setdefault(f"term:{term}", Node(f"term:{term}", TERM, term_names[term]))
-                edges.append(Edge(topic_id(key), f"term:{term}", MENTIONS))
+                node_id = f"term:{term}"
+                node = nodes.setdefault(node_id, Node(node_id, TERM, term_names[term]))
+                edges.append(Edge(ids[key], node.id, MENTIONS))
         for paper in sorted(profile.papers):
             label = paper_titles.get(paper, f"arXiv:{paper}")
-            nodes.setdefault(f"paper:{paper}", Node(f"paper:{paper}", PAPER, label))
-            edges.append(Edge(topic_id(key), f"paper:{paper}", CITES))
+            node_id = f"paper:{paper}"
+            node = nodes.setdefault(node_id, Node(node_id, PAPER, label))
+            edges.append(Edge(ids[key], node.id, CITES))
     joined: set[frozenset[str]] = set()
     for key in titles:
         for relation in relations.get(key, ()):
-            pair = frozenset({topic_id(key), topic_id(relation.topic)})
-            if relation.topic in titles and len(pair) == 2 and pair not in joined:
+            if relation.topic not in titles:
+                continue
+            pair = frozenset({ids[key], ids[relation.topic]})
+            if len(pair) == 2 and pair not in joined:
                 joined.add(pair)
-                edges.append(Edge(topic_id(key), topic_id(relation.topic), RELATED))
+                edges.append(Edge(ids[key], ids[relation.topic], RELATED))
     named: set[tuple[str, str]] = set()
     for source, target in mentions:
-        pair = (topic_id(source), topic_id(target))
-        if source in titles and target in titles and source != target and pair not in named:
+        if source not in titles or target not in titles or source == target:
+            continue
+        pair = (ids[source], ids[target])
+        if pair not in named:
             named.add(pair)
             edges.append(Edge(*pair, MENTIONS))
     return Graph(tuple(nodes.values()), tuple(edges))

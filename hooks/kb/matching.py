@@ -3,8 +3,10 @@
 A word-boundary regex (``\\bterm\\b``, as Python-Markdown's ``abbr`` uses)
 finds nothing inside running Chinese text, where every character is a word
 character. Here a Latin boundary is required only at the edges of a form
-that are Latin letters or digits, the longest form wins, and forms are
-case-sensitive (acronyms) or not, one by one.
+that are Latin letters or digits (where a ``-``, ``_`` or ``.`` joining it
+to more letters is no boundary: a form never splits a name or an
+identifier), the longest form wins, and forms are case-sensitive (acronyms)
+or not, one by one.
 
 One regex of every form would try each alternative at every character of
 the text; forms are grouped by their first character instead, and only the
@@ -21,6 +23,10 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
+# Where a name may start and end: not inside a longer name or identifier.
+# A dot after a number alone is a list's numbering (3.Effective…), not a name.
+NAME_START = r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-_])(?<![A-Za-z]\.)(?<![A-Za-z][0-9]\.)"
+NAME_END = r"(?![A-Za-z0-9])(?![-_.][A-Za-z0-9])"
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,14 @@ def _initials_pattern(initials: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _alternative(form: str, case_sensitive: bool) -> str:
+    """A form's pattern: at a Latin edge, it is not part of a longer name or
+    identifier, which a letter, a digit, or a ``-``, ``_`` or ``.`` joining
+    it to one would make it (Megatron-LLM, S-LoRA, estimate_zero3_model)."""
     body = re.escape(form)
     if not case_sensitive:
         body = f"(?i:{body})"
     if _LATIN_EDGE.match(form[0]):
-        body = r"(?<![A-Za-z0-9])" + body
+        body = NAME_START + body
     if _LATIN_EDGE.match(form[-1]):
-        body += r"(?![A-Za-z0-9])"
+        body += NAME_END
     return body

@@ -18,7 +18,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with an input file, located to the character."""
 
@@ -35,6 +35,11 @@ class Problem:
         return f"{located} Hint: {self.hint}" if self.hint else located
 
 
+# How a translation's own note starts (CONTRIBUTING, "Translating"): the
+# translator speaking, neither a reply in the discussion nor a citation.
+TRANSLATOR_NOTE = "> **Translator's note:**"
+
+
 class Role(StrEnum):
     """What a labelled paragraph is in the discussion."""
 
@@ -43,13 +48,16 @@ class Role(StrEnum):
     ANSWER = "answer"  # A：
     DISCUSSION = "discussion"  # D：, D(Discussion)：
     FOLLOW_UP = "follow-up"  # F：, F(Follow)：, F1：
+    # No label of the digest's: the paragraphs that follow a question before
+    # any reply, which the site shows (and counts) as its reply.
+    REPLY = "reply"
 
     @property
     def opens_thread(self) -> bool:
         return self in (Role.QUESTION, Role.DISCUSSION)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """A normalised paragraph label such as ``研究员 1``, ``研究员A`` or ``F2``.
 
@@ -72,7 +80,7 @@ class Label:
         return self.name or ("" if self.number is None else str(self.number))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """One top-level Markdown block of a note, kept verbatim.
 
@@ -91,7 +99,7 @@ class Chunk:
         return self.kind == "html_block"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
     """A labelled contribution (speaker, answer, follow-up) or unlabelled prose."""
 
@@ -100,7 +108,7 @@ class Turn:
     chunks: tuple[Chunk, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thread:
     """A question (Q) or a discussion (D) with the replies that follow it."""
 
@@ -111,7 +119,7 @@ class Thread:
     body: tuple[Turn, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A ``###`` (or deeper) item inside a topic."""
 
@@ -125,7 +133,7 @@ class Section:
 Node = Turn | Thread | Section
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """One ``## `` section of a digest: a page of the site."""
 
@@ -158,7 +166,7 @@ class Topic:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest:
     """One note in one language: a weekly digest (``YYYYMMDD.md``) or an essay.
 

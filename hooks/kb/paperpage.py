@@ -110,7 +110,7 @@ def render_papers(
     for tag_id, tag in context.tags.items():
         if by_tag.get(tag_id):
             links = " · ".join(
-                f"[{escape(_short_title(p))}](#{anchor(p.id)})" for p in _ordered(by_tag[tag_id])
+                f"[{escape(p.short_name)}](#{anchor(p.id)})" for p in _ordered(by_tag[tag_id])
             )
             lines += [f"- **{escape(tag.name(context.language))}**: {links}"]
     lines.append("")
@@ -161,10 +161,6 @@ def render_papers(
 def _ordered(papers: list[Paper]) -> list[Paper]:
     """Newest year first, then by title."""
     return sorted(papers, key=lambda paper: (-paper.year, paper.title.lower()))
-
-
-def _short_title(paper: Paper) -> str:
-    return shorten(paper.title.split(":")[0], 48)
 
 
 def _tags_by_paper(papers: tuple[Paper, ...], context: Context) -> dict[str, tuple]:

@@ -17,18 +17,31 @@ from urllib.parse import urlsplit
 
 from . import yamlfile
 from .matching import FormMatcher
-from .model import Digest, Problem, Section, Severity, Thread, Topic, Turn
+from .model import (
+    TRANSLATOR_NOTE,
+    Digest,
+    Problem,
+    Section,
+    Severity,
+    Thread,
+    Topic,
+    Turn,
+    walk,
+)
 from .urls import BARE_URL, trim_url
 
+# Every host arXiv serves a paper from: abs.arxiv.org and browse.arxiv.org
+# serve its abstract page, export.arxiv.org its API and mirrors.
+_ARXIV_HOST = r"(?:(?:www|export|abs|browse)\.)?arxiv\.org"
 ARXIV = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    rf"^(?:https?://)?{_ARXIV_HOST}/(?:abs|pdf|html)/"
     r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})"
     r"(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
 # URLs as they stand in note text, with or without a scheme for arXiv.
 URL_IN_TEXT = re.compile(
-    BARE_URL + r"|(?<![\w./])(?:www\.)?arxiv\.org/(?:abs|pdf)/[\w./-]+", re.IGNORECASE
+    BARE_URL + rf"|(?<![A-Za-z0-9_./]){_ARXIV_HOST}/(?:abs|pdf|html)/[\w./-]+", re.IGNORECASE
 )
 
 
@@ -39,9 +52,16 @@ def arxiv_id(url: str) -> str | None:
 
 
 def short_title(url: str, length: int = 48) -> str:
-    """A readable name for a link nobody has titled: host and path, shortened."""
+    """A readable name for a link nobody has titled: host, path and query
+    (two videos are ``youtube.com/watch`` apart from it; tracking
+    parameters are not part of it), shortened."""
     parts = urlsplit(url)
     text = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not pair.startswith("utm_")
+    )
+    if query:
+        text += f"?{query}"
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -50,7 +70,15 @@ def anchor(paper_id: str) -> str:
     return "paper-" + re.sub(r"[^a-z0-9]+", "-", paper_id.lower()).strip("-")
 
 
-@dataclass(frozen=True)
+SHORT_NAME = 48
+"""The longest short name of a paper, its ellipsis included."""
+# Title heads that name a kind of paper, not a paper.
+_GENERIC_HEADS = frozenset(
+    {"technical report", "survey", "a survey", "review", "a review", "position", "tutorial"}
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Paper:
     id: str
     title: str
@@ -67,13 +95,29 @@ class Paper:
     def arxiv(self) -> str | None:
         return self.id if ARXIV.match(f"arxiv.org/abs/{self.id}") else None
 
+    @property
+    def short_name(self) -> str:
+        """The paper's name in a short list: its title's name before a colon
+        ("LongLoRA", not "LongLoRA: Efficient Fine-tuning of…"), else its title,
+        shortened; never a word any paper could carry ("Technical Report: X"
+        is X)."""
+        head, colon, rest = self.title.partition(":")
+        name = self.title
+        if colon and head.strip().lower() in _GENERIC_HEADS:
+            name = rest.strip()
+        elif colon and 0 < len(head.split()) <= 6:
+            name = head.strip()
+        if len(name) <= SHORT_NAME:
+            return name
+        return name[: SHORT_NAME - 1].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"  # at a word
+
     def short_authors(self, limit: int = 3, others: str = "et al.") -> str:
         if len(self.authors) <= limit:
             return ", ".join(self.authors)
         return ", ".join(self.authors[:limit]) + f", {others}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A cited link that is not an arXiv paper: a blog post, talk, tweet…"""
 
@@ -84,7 +128,7 @@ class Reference:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One place a paper or link is cited: which page, under which heading."""
 
@@ -203,19 +247,43 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
     return tuple(references), problems
 
 
+# A title this many words long names one paper (two words, "Technical
+# Report", could name any); a shorter one is named by the paper's aliases.
+TITLE_WORDS = 4
+
+
 def paper_matcher(papers: tuple[Paper, ...]) -> FormMatcher[Paper]:
-    """Finds papers named without a link, by any of their aliases."""
-    return FormMatcher(
+    """Finds papers named without a link: by any of their aliases, or by
+    their title (a ``###`` item's heading, a reading list's entry)."""
+    forms = [
         (alias, False, paper)
         for paper in papers
         for forms in paper.aliases.values()
         for alias in forms
-    )
+    ]
+    forms += [
+        (paper.title, False, paper) for paper in papers if len(paper.title.split()) >= TITLE_WORDS
+    ]
+    return FormMatcher(forms)
 
 
 def sections(topic: Topic) -> Iterator[tuple[str, str, list[tuple[int, str]]]]:
     """``(anchor, heading, [(line, text)…])`` for every heading of a topic page."""
     yield from _sections(topic.body, topic.slug, topic.title)
+
+
+def _translator_notes(digest: Digest) -> set[int]:
+    """The lines of the translator's notes: they name papers too, but cite
+    nothing (every language's index lists what the digest cites)."""
+    return {
+        chunk.line + offset
+        for topic in digest.topics
+        for node in walk(topic.body)
+        if isinstance(node, Turn)
+        for chunk in node.chunks
+        if chunk.lines and chunk.lines[0].lstrip().startswith(TRANSLATOR_NOTE)
+        for offset in range(len(chunk.lines))
+    }
 
 
 def _sections(nodes, anchor: str, label: str, heading: tuple[int, str] | None = None):
@@ -254,9 +322,12 @@ def citations(
     if digest.references is not None:
         places += [("", list(_sections(digest.references.body, digest.references.anchor, "")))]
     places += [(topic.slug, list(sections(topic))) for topic in digest.topics]
+    notes = _translator_notes(digest)
     for slug, topic_sections in places:
         for section_anchor, label, lines in topic_sections:
             for line, text in lines:
+                if line in notes:
+                    continue
                 original = (
                     source_lines[line - 1] if source_lines and line <= len(source_lines) else text
                 )

@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from .labels import split_label
 from .metadata import DigestMeta, TopicMeta
 from .model import (
+    TRANSLATOR_NOTE,
     Chunk,
     Digest,
     Label,
@@ -33,6 +34,7 @@ from .model import (
     Turn,
 )
 from .slugs import is_slug, slugify, unique
+from .urls import BARE_URL
 
 # A dated digest (20231112.md) or a named note (compression.md), with an
 # optional language suffix for a translation (20231112.en.md).
@@ -326,6 +328,10 @@ class _Open:
     root: list[Node] = field(default_factory=list)
     thread: tuple[Label, str, str, int, list[Turn]] | None = None
     turn: tuple[Label | None, int, list[Chunk]] | None = None
+    replied: bool = False  # the open thread has a reply
+    # The open thread's question is numbered (Q4) and its answer (A4) given:
+    # a researcher speaking next speaks to the topic again, not to it.
+    answered_in_pair: bool = False
 
     def container(self) -> list[Node]:
         return self.sections[-1][4] if self.sections else self.root
@@ -345,6 +351,7 @@ class _Open:
         label, anchor, title, line, body = self.thread
         self.container().append(Thread(anchor, label, line, title, tuple(body)))
         self.thread = None
+        self.replied = self.answered_in_pair = False
 
     def close_sections(self, level: int) -> None:
         self.close_thread()
@@ -392,6 +399,20 @@ def _structure(
         labelled = split_label(lines[block.start]) if block.token.type == "paragraph_open" else None
         if labelled is None:
             chunk = _chunk(lines, block, None)
+            if state.thread is not None and state.replied and _starts_an_item(block):
+                state.close_thread()  # a new link or paper, not more of the reply
+            elif (
+                state.thread is not None
+                and state.thread[0].role is Role.QUESTION
+                and not state.replied
+                and chunk.lines
+                and not lines[block.start].lstrip().startswith(TRANSLATOR_NOTE)
+            ):
+                # What follows a question, labelled or not, is its reply (a
+                # discussion's own paragraphs go on until someone follows up).
+                state.close_turn()
+                state.turn = (Label(Role.REPLY), chunk.line, [])
+                state.replied = True
             if state.turn is None:
                 state.turn = (None, chunk.line, [])
             if chunk.lines:
@@ -407,12 +428,36 @@ def _structure(
             state.thread = (label, anchor, title, block.start + 1, [])
             if chunk.lines:
                 state.turn = (None, chunk.line, [chunk])
+            state.close_turn()  # the question's own paragraph; what follows replies
             continue
+        if state.answered_in_pair and label.role is Role.SPEAKER:
+            state.close_thread()
         state.close_turn()
         chunk = _chunk(lines, block, rest)
         state.turn = (label, block.start + 1, [chunk] if chunk.lines else [])
+        if state.thread is not None:
+            state.replied = True
+            question = state.thread[0]
+            if (
+                label.role is Role.ANSWER
+                and label.number is not None
+                and label.number == question.number
+            ):
+                state.answered_in_pair = True
     state.close_sections(0)
     return tuple(state.root)
+
+
+# A paragraph that starts a new item: a link first (after a bracketed
+# label such as "（预训练数据集）"), as a digest lists papers and resources.
+_ITEM_START = re.compile(
+    rf"\s*(?:[（(][^）)\n]{{1,30}}[）)]\s*)?(?:{BARE_URL}|\[[^\]\n]+\]\({BARE_URL}\))",
+    re.IGNORECASE,
+)
+
+
+def _starts_an_item(block: _Block) -> bool:
+    return block.token.type == "paragraph_open" and bool(_ITEM_START.match(block.inline))
 
 
 def _thread_title(lines: list[str], block: _Block, rest: str) -> tuple[str, Chunk]:

@@ -46,20 +46,20 @@ _QUOTED = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class TopicKey:
     digest: str
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     tags: frozenset[str]
     terms: frozenset[str]
     papers: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     topic: TopicKey
     score: float
@@ -221,7 +221,7 @@ def tags_of_papers(profiles: dict[TopicKey, Profile]) -> dict[str, set[str]]:
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A reference in one topic's text to another topic."""
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from . import excerpt
 from .editornotes import Placed, at_path
 from .glossary import CATEGORIES, Term
 from .markup import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
-from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn, walk
+from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
 from .papers import anchor as paper_anchor
 from .slugs import slugify
-from .urls import BARE_URL
 
 TOC_LABEL_LENGTH = 32
 _SLASH_RUN = re.compile(r"^\s*(/{3,})")
@@ -203,11 +203,9 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     shown = shown_digest.topic(topic.slug) if shown_digest else None
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
-    summary, excerpt = topic_summary(topic, shown, context.language)
-    shown_summary = (
-        context.messages("summary.excerpt") + summary if excerpt and summary else summary
-    )
-    lines = _front_matter(topic.tags, context, summary, shown_summary)
+    described = shown_summary(digest, topic, shown, context)
+    listed = described if topic_summary(topic, shown, context.language)[0] else ""
+    lines = _front_matter(topic.tags, context, described, listed, digest.id)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
     source_line = messages(
@@ -562,13 +560,14 @@ def questions(topic: Topic) -> list[Thread]:
 
 
 def answers(thread: Thread) -> int:
-    """The replies to a question: its A turns and the researchers speaking under it."""
+    """The replies to a question: its A turns, the researchers speaking under
+    it, and the unlabelled reply that follows it (``Role.REPLY``)."""
     return sum(
         1
         for node in thread.body
         if isinstance(node, Turn)
         and node.label is not None
-        and node.label.role in (Role.ANSWER, Role.SPEAKER)
+        and node.label.role in (Role.ANSWER, Role.SPEAKER, Role.REPLY)
     )
 
 
@@ -743,9 +742,14 @@ def render_connections(
     relations: tuple,
     backlinks: list,
     names: dict[str, str],
+    paper_names: dict[str, str],
     context: Context,
 ) -> list[str]:
-    """The "related topics" and "mentioned in" sections that end a topic page."""
+    """The "related topics" and "mentioned in" sections that end a topic page.
+
+    A relation says what the topics share in words: a paper by its name (an
+    arXiv id only where the data has no title for it), a term by its name,
+    a tag by its name."""
     messages = context.messages
     path = topic_path(digest, topic)
     lines: list[str] = []
@@ -756,7 +760,7 @@ def render_connections(
             other = other_digest.topic(relation.topic.slug)
             title = _shown_title(archive, other_digest, other, context.language)
             shared = [
-                *relation.papers,
+                *(paper_names.get(paper) or f"arXiv:{paper}" for paper in relation.papers),
                 *(names.get(t, t) for t in relation.terms),
                 *(
                     context.tags[t].name(context.language)
@@ -789,46 +793,36 @@ def render_connections(
     return lines
 
 
-SUMMARY_LENGTH = 90
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s")
-# Where a URL in note text ends, as everywhere else: Chinese after it is text.
-# A space before it goes with it, so that none is left doubled.
-_URL_IN_TEXT = re.compile(rf"\s?(?:{BARE_URL})", re.IGNORECASE)
-# The brackets a URL stood in, empty once it is taken out.
-_EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
-
-
 def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str, bool]:
     """The topic's one-line summary in ``language``, and whether it is only an excerpt.
 
     A summary is the site's own words, from the digest's sidecar. Without one
-    in this language, the topic's first sentence stands in, marked as such.
+    in this language, the first sentence of the topic's opening post stands
+    in (:func:`kb.excerpt.opening`), marked as such wherever it is shown.
     """
     if topic.summary.get(language):
         return topic.summary[language], False
-    return first_sentence(shown or topic), True
+    return excerpt.opening((shown or topic).body), True
 
 
-def first_sentence(topic: Topic) -> str:
-    """The first sentence a reader meets on the topic's page, shortened."""
-    for node in walk(topic.body):
-        if isinstance(node, Thread) and node.title:
-            text = node.title
-        elif isinstance(node, Turn) and node.chunks and not node.chunks[0].raw_html:
-            text = " ".join(node.chunks[0].lines)
-        else:
-            continue
-        plain = _EMPTY_BRACKETS.sub("", _URL_IN_TEXT.sub("", plain_text(text))).strip(" ：:，,")
-        if plain:
-            return shorten(_SENTENCE_END.split(plain, maxsplit=1)[0].strip(), SUMMARY_LENGTH)
-    return ""
+def shown_summary(digest: Digest, topic: Topic, shown: Topic | None, context: Context) -> str:
+    """The summary as a line of text (a page's description, a feed entry):
+    an excerpt says it is one; a topic with neither says what it is."""
+    text, is_excerpt = topic_summary(topic, shown, context.language)
+    if not text:
+        return context.messages(
+            "summary.none",
+            title=plain_text((shown or topic).title),
+            digest=digest_title(digest, context.messages),
+        )
+    return context.messages("summary.excerpt") + text if is_excerpt else text
 
 
 def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str:
-    text, excerpt = topic_summary(topic, shown, context.language)
+    text, is_excerpt = topic_summary(topic, shown, context.language)
     if not text:
         return ""
-    if excerpt:
+    if is_excerpt:
         label = context.messages("summary.excerpt")
         return f"*{escape(label)}{escape(text)}*{{ .kb-summary .kb-excerpt }}"
     return f"*{escape(text)}*{{ .kb-summary }}"
@@ -883,7 +877,13 @@ def render_graph(graph, total: int, context: Context) -> str:
         f"## {messages('graph.as_list')} {{ #as-list {NOT_SEARCHED} }}",
         "",
     ]
-    for node in (n for n in graph.nodes if n.kind == "topic"):
+    topics = [node for node in graph.nodes if node.kind == "topic"]
+    # A title several topics share ("简短问答" every week) says which one it is.
+    repeated = {label for label, n in Counter(node.label for node in topics).items() if n > 1}
+    for node in topics:
+        if node.label in repeated:
+            labels[node.id] = f"{node.label} ({node.id.removeprefix('topic:').partition('/')[0]})"
+    for node in topics:
         link = relative(path, node_path(node.id))
         parts = []
         for kind in ("term", "paper", "topic", "related"):
@@ -894,7 +894,7 @@ def render_graph(graph, total: int, context: Context) -> str:
                 )
                 parts.append(f"{messages(f'graph.list.{kind}')}: {items}")
         joins = " — " + "; ".join(parts) if parts else ""
-        lines.append(f"- [{escape(node.label)}]({link}){joins}")
+        lines.append(f"- [{escape(labels[node.id])}]({link}){joins}")
     return join_lines(lines)
 
 
@@ -925,7 +925,11 @@ def _facts(topic: Topic, messages: Messages) -> Iterator[str]:
 
 
 def _front_matter(
-    tag_ids: Iterable[str], context: Context, description: str = "", summary: str = ""
+    tag_ids: Iterable[str],
+    context: Context,
+    description: str = "",
+    summary: str = "",
+    digest_id: str = "",
 ) -> list[str]:
     names = [context.tags[tag].name(context.language) for tag in tag_ids if tag in context.tags]
     if not names and not description:
@@ -940,6 +944,9 @@ def _front_matter(
         lines.append(f"description: {_yaml_string(html.escape(description))}")
     if summary:
         lines.append(f"summary: {_yaml_string(summary)}")  # for the tag index, which escapes it
+    if digest_id:
+        # The tag index tells apart topics of the same title ("简短问答" every week).
+        lines.append(f"digest: {_yaml_string(digest_id)}")
     return [*lines, "---", ""]
 
 
@@ -1039,6 +1046,11 @@ def _turn(turn: Turn, messages: Messages) -> list[str]:
     if turn.label is None:
         return _chunks(turn.chunks)
     label = f"**{label_text(turn.label, messages)}**{{ .kb-speaker }}"
+    if turn.label.role is Role.REPLY:
+        # The site's label, not the digest's: marked and explained as such.
+        note = messages("label.reply_note").replace('"', "'")
+        text = label_text(turn.label, messages)
+        label = f'**{text}**{{ .kb-speaker .kb-inferred title="{note}" }}'
     chunks = list(turn.chunks)
     if chunks and chunks[0].kind == "paragraph":
         first = chunks[0]

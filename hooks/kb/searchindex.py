@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
 from .glossary import Term
 
@@ -26,20 +26,31 @@ class UpstreamChangedError(RuntimeError):
     """Material's page markup no longer looks the way this module relies on."""
 
 
-def default_language_index(index: dict[str, Any], other_prefixes: list[str]) -> dict[str, Any]:
-    """The entries under none of the other languages' prefixes."""
-    docs = [doc for doc in index["docs"] if not doc["location"].startswith(tuple(other_prefixes))]
-    return {**index, "docs": docs}
+def language_docs(
+    docs: Iterable[dict[str, Any]], prefix: str, other_prefixes: tuple[str, ...] = ()
+) -> Iterator[dict[str, Any]]:
+    """One language's entries: those under ``prefix`` (``""`` for the default
+    language, then none under ``other_prefixes``), located relative to it."""
+    for doc in docs:
+        location = doc["location"]
+        if prefix:
+            if location.startswith(prefix):
+                yield {**doc, "location": location[len(prefix) :]}
+        elif not location.startswith(other_prefixes):
+            yield doc
 
 
-def prefixed_language_index(index: dict[str, Any], prefix: str, language: str) -> dict[str, Any]:
-    """The entries under ``prefix``, located relative to it, for ``language`` alone."""
-    docs = [
-        {**doc, "location": doc["location"][len(prefix) :]}
-        for doc in index["docs"]
-        if doc["location"].startswith(prefix)
-    ]
-    return {**index, "config": {**index["config"], "lang": [language]}, "docs": docs}
+def write(file: TextIO, config: dict[str, Any], docs: Iterable[dict[str, Any]]) -> None:
+    """``{"config": …, "docs": […]}`` as :func:`dumps` writes it, a document at a
+    time: a large index is never one string in memory."""
+    file.write('{"config":')
+    file.write(dumps(config))
+    file.write(',"docs":[')
+    for number, doc in enumerate(docs):
+        if number:
+            file.write(",")
+        file.write(dumps(doc))
+    file.write("]}")
 
 
 # Material segments Chinese with jieba and joins the words with U+200B, three
@@ -70,7 +81,8 @@ def compact_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 def dumps(index: dict[str, Any]) -> str:
     """Compact UTF-8 JSON: about a third smaller gzipped than ``\\uXXXX`` escapes."""
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    # default=str, as Material's generate_search_index: a value JSON has no form for.
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def rebase_search(html: str, prefix: str) -> str:

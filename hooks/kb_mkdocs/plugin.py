@@ -185,6 +185,7 @@ class KnowledgeBase:
             build.sources.relations.get(here, ()),
             list(run.links.backlinks.get(here, ())),
             run.links.term_names,
+            run.links.paper_names,
             run.context,
         )
         lines += render.render_graph_section(graph.topic_id(here), run.context)
@@ -325,7 +326,7 @@ class KnowledgeBase:
             builds.finish()
             site = Path(config.site_dir)
             for language, index in builds.indexes.items():
-                search_output.write_index(site, index, replace(run.languages, current=language))
+                index.write_to(site, replace(run.languages, current=language))
             i18n_glue.skip_other_languages(config, True)
 
     # After mkdocs-static-i18n's on_post_build (-100): in the default language's
@@ -340,9 +341,7 @@ class KnowledgeBase:
             i18n_glue.skip_other_languages(config, False)
             build.root_pages.merge(config)
         if build.channel is None:  # a worker's pages are indexed by the default build
-            search_output.write_index(
-                Path(config.site_dir), config.plugins["material/search"].search_index, langs
-            )
+            config.plugins["material/search"].search_index.write_to(Path(config.site_dir), langs)
         if langs.is_default:
             search_output.patch_worker(Path(config.site_dir))
         if langs.current == build.first:

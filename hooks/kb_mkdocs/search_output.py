@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
 
 from kb import searchindex
@@ -25,19 +25,29 @@ def rebase(output: str, langs: Languages) -> str:
         raise PluginError(f"kb_mkdocs/search_output.py: {error}") from error
 
 
-def write_index(site: Path, index: SearchIndex, langs: Languages) -> None:
-    """The current language's search index, under its own root."""
-    merged = json.loads(index.generate_search_index(None))
+# What Material's SearchIndex.generate_search_index puts in the index's config.
+_CONFIG_KEYS = ("lang", "separator", "pipeline", "fields")
+
+
+def write_index(
+    site: Path, config: Mapping[str, Any], entries: Iterable[dict[str, Any]], langs: Languages
+) -> None:
+    """The current language's search index, under its own root, as Material's
+    ``generate_search_index`` would make it of ``entries`` and ``config``,
+    written an entry at a time: a large index's text, with its copy, was the
+    end of the build's peak of memory."""
+    shown = {key: config[key] for key in _CONFIG_KEYS}
     if langs.is_default:
-        shown = searchindex.default_language_index(
-            merged, [f"{language}/" for language in langs.translations]
-        )
+        others = tuple(f"{language}/" for language in langs.translations)
+        docs = searchindex.language_docs(entries, "", others)
         target = site / INDEX
     else:
-        shown = searchindex.prefixed_language_index(merged, langs.prefix, langs.current)
+        shown["lang"] = [langs.current]
+        docs = searchindex.language_docs(entries, langs.prefix)
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(searchindex.dumps(shown), encoding="utf-8")
+    with target.open("w", encoding="utf-8") as file:
+        searchindex.write(file, shown, docs)
 
 
 def patch_worker(site: Path) -> None:

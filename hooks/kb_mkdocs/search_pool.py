@@ -12,12 +12,15 @@ are without the worker).
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from backrefs import bre
@@ -28,7 +31,8 @@ from mkdocs.structure.toc import TableOfContents
 
 from kb import searchindex, segmenter
 from kb.segmenter import WORD_BREAK
-from kb_mkdocs import workers
+from kb_mkdocs import search_output, workers
+from kb_mkdocs.i18n_glue import Languages
 
 # Pages sent to the worker at a time: one task per page cost the build a
 # tenth of its time in the threads that hand tasks over.
@@ -84,6 +88,9 @@ class CompactSearchIndex(SearchIndex):
         made = len(self.entries)
         super().add_entry_from_context(page)
         self.entries[made:] = [searchindex.compact_entry(entry) for entry in self.entries[made:]]
+
+    def write_to(self, site: Path, langs: Languages) -> None:
+        search_output.write_index(site, self.config, self.entries, langs)
 
     def create_entry_for_section(self, section, toc, url, page) -> None:
         """The section's text, then the words for the terms it mentions,
@@ -141,15 +148,18 @@ class SearchPool:
     """The worker that indexes every language's pages of one build.
 
     One worker: its tasks run in the order they are sent. It starts at
-    once, so that it has read jieba's dictionary by the time the first page
-    is rendered.
+    once; it reads jieba's dictionary as soon as the glossary's words are
+    known, before the first page is rendered. Each index it makes stays in
+    the worker, which writes it to the site: the build never holds it.
     """
 
     def __init__(self) -> None:
         self._worker = workers.Worker("kb-index-worker", _start_worker)
+        self._made = 0
 
     def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
-        return PooledSearchIndex(self._worker, words, **config)
+        self._made += 1
+        return PooledSearchIndex(self._worker, self._made, words, **config)
 
     def close(self) -> None:
         """The build is over, or has failed: the worker must not outlive it."""
@@ -159,18 +169,21 @@ class SearchPool:
 class PooledSearchIndex(SearchIndex):
     """Material's index of one language's pages, each indexed by the worker.
 
-    The pages are sent as they render, a few at a time; the entries are gathered when first read
-    (by the search plugin's ``on_post_build``, or mkdocs-static-i18n's):
-    every page has been sent then.
+    The pages are sent as they render, a few at a time; :meth:`write_to`
+    has the worker write the index once every page is sent. Material's
+    search plugin writes what :meth:`generate_search_index` returns first:
+    an empty index, which ``write_to`` replaces.
     """
 
-    def __init__(self, worker: workers.Worker, words: tuple[str, ...], **config: Any) -> None:
+    def __init__(
+        self, worker: workers.Worker, number: int, words: tuple[str, ...], **config: Any
+    ) -> None:
         self._worker = worker
+        self._number = number  # which of the worker's indexes this is
         self._words = words
         self._config = config
         self._batch: list[PageToIndex] = []  # rendered, not sent yet
         self._pending: list[Future] = []
-        self._received: list[dict[str, Any]] = []
         super().__init__(**config)
         # jieba's dictionary read while the first pages render.
         self._submit(prepare, words)
@@ -178,35 +191,37 @@ class PooledSearchIndex(SearchIndex):
     def add_entry_from_context(self, page: Page) -> None:
         self._batch.append(PageToIndex.of(page))
         if len(self._batch) == BATCH:
-            self._submit(index_pages, self._batch, self._words, self._config)
-            self._batch = []
+            self._send_batch()
 
     def add_pickled(self, pages: bytes) -> None:
         """Pages a worker's build pickled (:class:`PagesToIndex`), in order."""
-        self._submit(index_pickled, pages, self._words, self._config)
+        self._submit(index_pickled, self._number, pages, self._words, self._config)
 
-    def _submit(self, task: Callable[..., list[dict[str, Any]]], *args: Any) -> None:
+    def generate_search_index(self, prev: SearchIndex | None) -> str:
+        return '{"config":{},"docs":[]}'
+
+    def write_to(self, site: Path, langs: Languages) -> None:
+        """The worker writes the index (``search_output.write_index``) once it
+        has indexed every page sent; its failure is the build's."""
+        if self._batch:
+            self._send_batch()
+        self._submit(write_index, self._number, self._config, site, langs)
+        pending, self._pending = self._pending, []
+        for future in pending:
+            try:
+                future.result()
+            except Exception as error:
+                raise _failed(error) from error
+
+    def _send_batch(self) -> None:
+        self._submit(index_pages, self._number, self._batch, self._words, self._config)
+        self._batch = []
+
+    def _submit(self, task: Callable[..., None], *args: Any) -> None:
         try:
             self._pending.append(self._worker.submit(task, *args))
         except workers.WorkerStoppedError as error:
             raise _failed(error) from error
-
-    @property
-    def entries(self) -> list[dict[str, Any]]:
-        if self._batch:
-            self._submit(index_pages, self._batch, self._words, self._config)
-            self._batch = []
-        pending, self._pending = self._pending, []
-        for future in pending:
-            try:
-                self._received.extend(future.result())
-            except Exception as error:
-                raise _failed(error) from error
-        return self._received
-
-    @entries.setter
-    def entries(self, entries: list[dict[str, Any]]) -> None:
-        self._received = entries
 
 
 def _failed(error: Exception) -> PluginError:
@@ -215,30 +230,67 @@ def _failed(error: Exception) -> PluginError:
     )
 
 
+class PackedEntries:
+    """In the worker: one index's entries, a batch of pages at a time, as
+    compressed JSON: a fifth of their size as Python objects, which at 1000
+    topics held 30 MiB until the index was written."""
+
+    def __init__(self) -> None:
+        self._batches: list[bytes] = []
+
+    def add(self, entries: list[dict[str, Any]]) -> None:
+        self._batches.append(zlib.compress(searchindex.dumps(entries).encode("utf-8"), 1))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for batch in self._batches:
+            yield from json.loads(zlib.decompress(batch))
+
+
+def prepare(made: dict[int, PackedEntries], words: tuple[str, ...]) -> None:
+    """In the worker: its segmenter for ``words``, ready before the first page comes."""
+    segmenter.segmenter(words)
+
+
 def index_pages(
-    pages: list[PageToIndex], words: tuple[str, ...], config: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """In the worker: the entries Material's index makes of ``pages``."""
+    made: dict[int, PackedEntries],
+    number: int,
+    pages: list[PageToIndex],
+    words: tuple[str, ...],
+    config: dict[str, Any],
+) -> None:
+    """In the worker: the entries Material's index makes of ``pages``, kept in
+    ``made`` (the worker's indexes, by number) for index ``number``."""
     index = CompactSearchIndex(words, **config)
     for page in pages:
         index.add_entry_from_context(page)
-    return index.entries
+    made.setdefault(number, PackedEntries()).add(index.entries)
 
 
 def index_pickled(
-    pages: bytes, words: tuple[str, ...], config: dict[str, Any]
-) -> list[dict[str, Any]]:
-    return index_pages(pickle.loads(pages), words, config)
+    made: dict[int, PackedEntries],
+    number: int,
+    pages: bytes,
+    words: tuple[str, ...],
+    config: dict[str, Any],
+) -> None:
+    index_pages(made, number, pickle.loads(pages), words, config)
 
 
-def prepare(words: tuple[str, ...]) -> list[dict[str, Any]]:
-    """In the worker: its segmenter for ``words``, ready before the first page comes."""
-    segmenter.segmenter(words)
-    return []
+def write_index(
+    made: dict[int, PackedEntries],
+    number: int,
+    config: dict[str, Any],
+    site: Path,
+    langs: Languages,
+) -> None:
+    """In the worker: index ``number`` written to the site, and let go."""
+    search_output.write_index(site, config, made.pop(number, PackedEntries()), langs)
 
 
-def _start_worker() -> None:
+def _start_worker() -> dict[int, PackedEntries]:
+    """The worker's state: the indexes it makes, by number (one build's languages)."""
     import jieba
 
     # jieba announces building its dictionary on stderr, where there is no cache yet.
     jieba.setLogLevel(logging.WARNING)
+    return {}

@@ -100,7 +100,7 @@ class Worker:
     cannot make a pipe to a process.
     """
 
-    def __init__(self, name: str, initializer: Callable[[], None] | None = None) -> None:
+    def __init__(self, name: str, initializer: Callable[[], Any] | None = None) -> None:
         self.name = name
         self._context = start_method()
         self._connection, self._theirs = self._context.Pipe()
@@ -117,7 +117,8 @@ class Worker:
         self._sender = in_background(self._start_and_send, f"{name}-send")
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
-        """Run ``function(*args)`` in the worker, after the tasks submitted before it."""
+        """Run ``function(*args)`` in the worker, after the tasks submitted before
+        it; ``function(state, *args)`` where the worker's initializer made a state."""
         future: Future[Any] = Future()
         with self._lock:
             if self._stopped:
@@ -197,18 +198,21 @@ class Worker:
             )
 
 
-def _serve(connection: Connection, initializer: Callable[[], None] | None) -> None:
-    """In the worker: its tasks, one after another, until the build closes the pipe."""
+def _serve(connection: Connection, initializer: Callable[[], Any] | None) -> None:
+    """In the worker: its tasks, one after another, until the build closes the pipe.
+
+    What the initializer returns is the worker's state, kept here (not in a
+    module) and handed to each task first.
+    """
     end_with_parent()
-    if initializer is not None:
-        initializer()
+    state = () if initializer is None else (initializer(),)
     while True:
         try:
             function, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[bool, Any] = (False, function(*args))
+            reply: tuple[bool, Any] = (False, function(*state, *args))
         except Exception as error:
             reply = (True, error)
         try:
