@@ -339,3 +339,18 @@ def test_both_languages_index_the_same_papers(real_site):
 def test_a_papers_short_name_comes_from_its_title_never_a_generic_word(title, short):
     paper = papers.Paper("2401.00001", title, ("A",), 2024, "", {}, True, "", 1)
     assert paper.short_name == short
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(
+    ("prefix", "weak", "unverified"),
+    [("", "仅弱核实", "标题未核实"), ("en/", "weakly verified", "title not verified")],
+)
+def test_a_link_checked_weakly_or_not_at_all_says_so(real_site, prefix, weak, unverified):
+    index = real_site.page(f"{prefix}papers")
+    talk = index.split('href="https://www.youtube.com/watch?v=2pbvnxdaKaw"', 1)[1].split("</li>")[0]
+    assert weak in talk
+    image = index.split('href="https://brain-pics.oss-cn-beijing.aliyuncs.com/', 1)[1]
+    assert unverified in image.split("</li>")[0]
+    tweet = index.split('href="https://x.com/saurabh_garg67/status/1717571699720483023"', 1)[1]
+    assert "verif" not in tweet.split("</li>")[0] and "核实" not in tweet.split("</li>")[0]

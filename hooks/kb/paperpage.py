@@ -151,7 +151,11 @@ def render_papers(
             if reference
             else messages("papers.kind.other")
         )
-        lines.append(f"- [{escape(title or short_title(url))}]({url}) · {kind}")
+        caveat = ""
+        if reference is None or reference.verified != "yes":
+            verified = reference.verified if reference else "no"
+            caveat = f" · *{messages(f'papers.reference.{verified}')}*"
+        lines.append(f"- [{escape(title or short_title(url))}]({url}) · {kind}{caveat}")
         if by_key.get(url):
             lines += ["", *("    " + line for line in _discussed_here(url, by_key[url], context))]
     lines.append("")

@@ -126,6 +126,9 @@ class Reference:
     titles: dict[str, str]
     related_paper: str | None
     line: int
+    # How far the title was checked: "yes", "weak" (a third party's word
+    # only, the thing itself not seen) or "no"; shown unless "yes".
+    verified: str = "no"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +245,14 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
                 },
                 related_paper=entry.get("related_paper"),
                 line=line,
+                verified=_VERIFIED.get(entry.get("verified"), "no"),
             )
         )
     return tuple(references), problems
+
+
+# data/links.yml's ``verified:``: true, false, or weak.
+_VERIFIED = {True: "yes", False: "no", "weak": "weak"}
 
 
 # A title this many words long names one paper (two words, "Technical
