@@ -12,8 +12,9 @@ from .render import (
     digest_path,
     feed_path,
     home_path,
-    shown_summary,
+    summary_line,
     topic_path,
+    topic_summary,
 )
 
 ENTRIES = 50
@@ -39,7 +40,13 @@ def atom(edition: Edition, context: Context, site_url: str, prefix: str) -> str:
         shown = edition.text(digest)
         for topic in digest.topics:
             title = edition.topic_titles[TopicKey(digest.id, topic.slug)]
-            summary = shown_summary(digest, topic, shown.topic(topic.slug), context)
+            shown_topic = shown.topic(topic.slug)
+            summary = summary_line(
+                topic_summary(topic, shown_topic, context.language),
+                digest,
+                (shown_topic or topic).title,
+                context,
+            )
             url = page_url(site_url, prefix, topic_path(digest, topic))
             entries.append(
                 "  <entry>\n"

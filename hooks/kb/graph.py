@@ -96,6 +96,15 @@ def topic_id(key: TopicKey) -> str:
     return f"topic:{key.digest}/{key.slug}"
 
 
+def topic_key(node_id: str) -> TopicKey | None:
+    """The topic a node stands for (:func:`topic_id`'s inverse); None for a term or paper."""
+    kind, _, name = node_id.partition(":")
+    if kind != TOPIC:
+        return None
+    digest, _, slug = name.partition("/")
+    return TopicKey(digest, slug)
+
+
 def archive_graph(
     titles: dict[TopicKey, str],
     profiles: dict[TopicKey, Profile],

@@ -98,6 +98,11 @@ class Chunk:
     def raw_html(self) -> bool:
         return self.kind == "html_block"
 
+    @property
+    def translator_note(self) -> bool:
+        """A translation's own note (:data:`TRANSLATOR_NOTE`), not the discussion."""
+        return bool(self.lines) and self.lines[0].lstrip().startswith(TRANSLATOR_NOTE)
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:

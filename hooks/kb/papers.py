@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from . import yamlfile
 from .matching import FormMatcher
 from .model import (
-    TRANSLATOR_NOTE,
     Digest,
     Problem,
     Section,
@@ -289,7 +288,7 @@ def _translator_notes(digest: Digest) -> set[int]:
         for node in walk(topic.body)
         if isinstance(node, Turn)
         for chunk in node.chunks
-        if chunk.lines and chunk.lines[0].lstrip().startswith(TRANSLATOR_NOTE)
+        if chunk.translator_note
         for offset in range(len(chunk.lines))
     }
 

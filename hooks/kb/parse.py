@@ -20,7 +20,6 @@ from markdown_it.token import Token
 from .labels import split_label
 from .metadata import DigestMeta, TopicMeta
 from .model import (
-    TRANSLATOR_NOTE,
     Chunk,
     Digest,
     Label,
@@ -406,7 +405,7 @@ def _structure(
                 and state.thread[0].role is Role.QUESTION
                 and not state.replied
                 and chunk.lines
-                and not lines[block.start].lstrip().startswith(TRANSLATOR_NOTE)
+                and not chunk.translator_note
             ):
                 # What follows a question, labelled or not, is its reply (a
                 # discussion's own paragraphs go on until someone follows up).

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from . import excerpt
 from .editornotes import Placed, at_path
 from .glossary import CATEGORIES, Term
+from .graph import topic_key
 from .markup import TITLE_END, heading_marker
 from .messages import Messages
 from .metadata import Tag
@@ -203,8 +204,9 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     shown = shown_digest.topic(topic.slug) if shown_digest else None
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
-    described = shown_summary(digest, topic, shown, context)
-    listed = described if topic_summary(topic, shown, context.language)[0] else ""
+    summary = topic_summary(topic, shown, context.language)
+    described = summary_line(summary, digest, (shown or topic).title, context)
+    listed = described if summary[0] else ""
     lines = _front_matter(topic.tags, context, described, listed, digest.id)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
@@ -805,14 +807,14 @@ def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str
     return excerpt.opening((shown or topic).body), True
 
 
-def shown_summary(digest: Digest, topic: Topic, shown: Topic | None, context: Context) -> str:
-    """The summary as a line of text (a page's description, a feed entry):
-    an excerpt says it is one; a topic with neither says what it is."""
-    text, is_excerpt = topic_summary(topic, shown, context.language)
+def summary_line(summary: tuple[str, bool], digest: Digest, title: str, context: Context) -> str:
+    """A :func:`topic_summary` as a line of text (a page's description, a feed
+    entry): an excerpt says it is one; a topic with neither says what it is."""
+    text, is_excerpt = summary
     if not text:
         return context.messages(
             "summary.none",
-            title=plain_text((shown or topic).title),
+            title=plain_text(title),
             digest=digest_title(digest, context.messages),
         )
     return context.messages("summary.excerpt") + text if is_excerpt else text
@@ -830,10 +832,10 @@ def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str
 
 def node_path(node_id: str) -> str:
     """The page (and anchor) a graph node stands for, docs-relative."""
+    key = topic_key(node_id)
+    if key is not None:
+        return topic_key_path(key.digest, key.slug)
     kind, _, name = node_id.partition(":")
-    if kind == "topic":
-        digest_id, _, slug = name.partition("/")
-        return topic_key_path(digest_id, slug)
     if kind == "term":
         return f"{glossary_path()}#{name}"
     return f"{papers_path()}#{paper_anchor(name)}"
@@ -882,7 +884,7 @@ def render_graph(graph, total: int, context: Context) -> str:
     repeated = {label for label, n in Counter(node.label for node in topics).items() if n > 1}
     for node in topics:
         if node.label in repeated:
-            labels[node.id] = f"{node.label} ({node.id.removeprefix('topic:').partition('/')[0]})"
+            labels[node.id] = f"{node.label} ({topic_key(node.id).digest})"
     for node in topics:
         link = relative(path, node_path(node.id))
         parts = []
