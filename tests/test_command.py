@@ -175,7 +175,7 @@ CASES = [
     ),
     Case(
         "an editor's note without its text",
-        {"data/editor-notes.yml": "- note: 20231112.md\n  line: 16\n  quote: CodeLlama\n"},
+        {"data/editor-notes.yml": "- digest: 2023-11-12\n  topic: 简短问答\n  quote: CodeLlama\n"},
         "KB701",
         "data/editor-notes.yml:1:",
     ),
@@ -197,9 +197,9 @@ CASES = [
         strict=True,
     ),
     Case(
-        "an editor's note whose line moved",
+        "an editor's note whose words are gone",
         {
-            "data/editor-notes.yml": "- note: 20231112.md\n  line: 2\n  quote: NoSuchName\n"
+            "data/editor-notes.yml": "- digest: 2023-11-12\n  topic: 简短问答\n  quote: NoSuchName\n"
             "  source: test\n  zh: 注。\n  en: Note.\n"
         },
         "KB702",

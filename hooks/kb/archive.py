@@ -194,16 +194,18 @@ def load(
                     )
                 )
             cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
-            where, found = editornotes.place(
-                corrections, digest, text.split("\n"), shown(notes_path)
-            )
-            placed[digest.id] = tuple(where)
-            problems += found
+            placed[digest.id] = tuple(editornotes.place(corrections, digest, text.split("\n")))
             problems += unknown_papers(digest, cited[digest.id], known_papers)
             digests.append(digest)
         else:
             translations.setdefault(language, {})[digest.id] = digest
 
+    problems += editornotes.lost(
+        corrections,
+        (where for notes in placed.values() for where in notes),
+        {digest.id for digest in digests},
+        shown(notes_path),
+    )
     digests, profiles, found = _suggest_tags(digests, terms, cited, tags, source_language)
     problems += found
     sources = {digest.id: digest for digest in digests}

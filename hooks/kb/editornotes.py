@@ -1,34 +1,42 @@
-"""Editor's notes: the site's own corrections, anchored to a line of a note.
+"""Editor's notes: the site's own corrections, anchored to a digest's words.
 
 ``data/editor-notes.yml`` says where a digest slips (a link labelled with
 the wrong paper's name, an affiliation it gets wrong, a figure a paper does
 not give) without editing the digest's words::
 
-    - note: 20231112.md          # the source note
-      line: 108                  # the line the note is about
-      quote: "RA-CM3"            # words on that line: the note follows them if lines move
+    - topic: 简短问答            # the topic's title as the digest writes it, or its slug
+      quote: "infoseek"          # words of the line the note is about
+      digest: 2023-11-12         # the id of the digest it was written for
       zh: 这个链接其实是 InfoSeek 的项目主页……
       en: "This link is in fact InfoSeek's project page…"
       source: "where the correction comes from"
 
-Each note is shown in both languages right after the turn, question or
-item holding that line, styled apart from the discussion. A note for a
-digest the site does not have is kept for when it is added.
+A note follows content, never a file name or a line number: it is shown,
+in both languages, after the turn, question or item holding the first line
+of that topic that holds the quote, in every digest that has them (a digest
+added again under another name included). ``digest`` tells a note whose
+words are gone (its digest is in the archive: a located warning) from one
+that waits for a digest the site does not publish yet. A note may name only
+its digest, when nobody here has seen the digest's topics: it then looks in
+every topic of that digest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import yamlfile
 from .model import Digest, Node, Problem, Section, Severity, Thread, Topic, Turn
 
+REQUIRED = ("digest", "quote", "source")
+
 
 @dataclass(frozen=True)
 class EditorNote:
-    note: str
-    line: int
+    topic: str
     quote: str
+    digest: str  # the id of the digest it was written for
     texts: dict[str, str]
     source: str
     at: int  # the line of data/editor-notes.yml it is written on
@@ -54,10 +62,10 @@ def parse(
         at = yamlfile.line_of(entry)
         missing = [
             key
-            for key in ("note", "line", "source", *languages)
+            for key in (*REQUIRED, *languages)
             if not isinstance(entry, dict) or entry.get(key) in (None, "")
         ]
-        if missing or not isinstance(entry.get("line"), int):
+        if missing:
             problems.append(
                 Problem(
                     Severity.ERROR,
@@ -65,16 +73,17 @@ def parse(
                     path,
                     at,
                     1,
-                    f"an editor's note needs {', '.join(missing) or 'a line number'}",
-                    "give note, line, source and the text in every language",
+                    f"an editor's note needs {', '.join(missing)}",
+                    "give digest, topic, quote, source and the text in every language"
+                    " (topic may be left out for a digest nobody here has seen)",
                 )
             )
             continue
         notes.append(
             EditorNote(
-                str(entry["note"]),
-                entry["line"],
-                str(entry.get("quote") or ""),
+                str(entry.get("topic") or "").strip(),
+                str(entry["quote"]),
+                str(entry["digest"]),  # YAML reads 2023-11-12 as a date
                 {language: str(entry[language]) for language in languages},
                 str(entry["source"]),
                 at,
@@ -83,55 +92,62 @@ def parse(
     return tuple(notes), problems
 
 
-def place(
-    notes: tuple[EditorNote, ...], digest: Digest, source_lines: list[str], path: str
-) -> tuple[list[Placed], list[Problem]]:
-    """Where each note about ``digest`` goes, and the notes whose place is gone."""
-    placed, problems = [], []
-    name = digest.path.rsplit("/", 1)[-1]
-    for note in (note for note in notes if note.note == name):
-        line = _line_of(note, source_lines)
-        found = None
-        if line is not None:
-            found = next(
-                (
-                    (topic.slug, node_path)
-                    for topic in digest.topics
-                    if (node_path := _holding(topic.body, line)) is not None
-                ),
-                None,
-            )
-        if found is None:
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    "KB702",
-                    path,
-                    note.at,
-                    1,
-                    f"no line of {name} holds '{note.quote}' in a topic (the note says line"
-                    f" {note.line})",
-                    "quote words the line still holds, or drop the note if the digest no"
-                    " longer says what it corrects",
-                )
-            )
-            continue
-        placed.append(Placed(found[0], found[1], note))
-    return placed, problems
+def place(notes: tuple[EditorNote, ...], digest: Digest, source_lines: list[str]) -> list[Placed]:
+    """Where each note lands in ``digest``, if it does: after the node holding
+    the first line, of the topics it is about, that holds its quote."""
+    ends = [topic.line for topic in digest.topics[1:]] + [len(source_lines) + 1]
+    spans = list(zip(digest.topics, ends, strict=True))
+    placed = []
+    for note in notes:
+        found = next(
+            (
+                Placed(topic.slug, node_path, note)
+                for topic, end in spans
+                if _about(note, digest, topic)
+                for number in range(topic.line, end)
+                if note.quote in source_lines[number - 1]
+                and (node_path := _holding(topic.body, number)) is not None
+            ),
+            None,
+        )
+        if found is not None:
+            placed.append(found)
+    return placed
 
 
-def _line_of(note: EditorNote, source_lines: list[str]) -> int | None:
-    """The line the note is about: its ``line`` if it holds the quote, else
-    the line holding the quote nearest to it (lines added or removed
-    elsewhere in the digest move it), else None."""
-    holding = [
-        number
-        for number, text in enumerate(source_lines, start=1)
-        if note.quote and note.quote in text
+def _about(note: EditorNote, digest: Digest, topic: Topic) -> bool:
+    """Whether ``note`` is about ``topic``: the topic it names, in any digest;
+    a note naming no topic (written for a digest the site does not have, whose
+    topics nobody here has seen) looks in every topic of its own digest."""
+    if note.topic:
+        return note.topic in (topic.title.strip(), topic.slug)
+    return note.digest == digest.id
+
+
+def lost(
+    notes: tuple[EditorNote, ...],
+    placed: Iterable[Placed],
+    archive: set[str],
+    path: str,
+) -> list[Problem]:
+    """A located warning for each note that landed nowhere although the digest
+    it was written for is in the archive: its words are gone."""
+    landed = {id(where.note) for where in placed}
+    return [
+        Problem(
+            Severity.WARNING,
+            "KB702",
+            path,
+            note.at,
+            1,
+            f"no topic '{note.topic or '*'}' holds '{note.quote}' (the note was written"
+            f" for {note.digest})",
+            "quote words the topic still holds, or drop the note if the digest no"
+            " longer says what it corrects",
+        )
+        for note in notes
+        if id(note) not in landed and note.digest in archive
     ]
-    if not holding:
-        return None
-    return min(holding, key=lambda number: (abs(number - note.line), number))
 
 
 def _holding(nodes: tuple[Node, ...], line: int) -> tuple[int, ...] | None:
