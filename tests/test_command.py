@@ -199,8 +199,8 @@ CASES = [
     Case(
         "an editor's note whose words are gone",
         {
-            "data/editor-notes.yml": "- digest: 2023-11-12\n  topic: 简短问答\n  quote: NoSuchName\n"
-            "  source: test\n  zh: 注。\n  en: Note.\n"
+            "data/editor-notes.yml": "- digest: 2023-11-12\n  topic: 简短问答\n"
+            "  quote: NoSuchName\n  source: test\n  zh: 注。\n  en: Note.\n"
         },
         "KB702",
         "data/editor-notes.yml:1:",
