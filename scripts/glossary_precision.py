@@ -4,7 +4,8 @@
     python scripts/glossary_precision.py --dump [--corpus DIR] > candidates.tsv
 
 ``tests/fixtures/glossary-labels.tsv`` labels places where a glossary form
-occurs in the notes: ``note, line, form, term, label`` (``yes``: the words
+occurs in the notes (the seed, ``tests/fixtures/senses`` and, with
+``--corpus``, the real digests): ``note, line, form, term, label`` (``yes``: the words
 mean the term there; ``no``: they do not) and why. It names the place and
 the form only, never the note's text, so it can label another project's
 digests read in place. Every occurrence of a form is a candidate; the site
@@ -29,6 +30,9 @@ from kb import glossary, parse  # noqa: E402
 from kb.papers import sections  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "glossary-labels.tsv"
+# Our own sentences for senses the real digests hold but no note read here
+# does ("transformer trainer", "weight arithmetic", "回放录像"): always read.
+SENSES = ROOT / "tests" / "fixtures" / "senses"
 LANGUAGES = ("zh", "en")
 
 
@@ -90,7 +94,7 @@ def candidates(paths: list[Path]) -> list[Candidate]:
 
 
 def notes(corpus: Path | None) -> list[Path]:
-    seed = sorted((ROOT / "docs" / "notes").glob("2*.md"))
+    seed = sorted((ROOT / "docs" / "notes").glob("2*.md")) + sorted(SENSES.glob("*.md"))
     extra = sorted(p for p in corpus.glob("*.md") if parse.note_name(p.name)) if corpus else []
     seen = {p.name for p in seed}
     return seed + [p for p in extra if p.name not in seen]

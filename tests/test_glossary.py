@@ -281,6 +281,46 @@ def test_a_loose_word_links_only_where_its_paragraph_fixes_its_sense():
     assert "attention" in [m.value.id for m in english.find("attention costs grow with tokens")]
 
 
+@pytest.mark.parametrize(
+    ("text", "term", "linked"),
+    [
+        ("用 transformer trainer + deepspeed 训练", "transformer", False),
+        ("Hugging Face Transformers library 的 Trainer", "transformer", False),
+        ("Transformer 的注意力层", "transformer", True),
+        ("weight arithmetic 可以合并两个模型", "arithmetic-calculation", False),
+        ("多位数加法的 arithmetic 正确率", "arithmetic-calculation", True),
+        ("arithmetic coding 是无损压缩", "arithmetic-calculation", False),
+        ("in-context pretraining 把相关文档拼在一起", "in-context-learning", False),
+        ("in-context pretraining 之后 in-context learning 更强", "in-context-learning", True),
+        ("关于 MOE 的讨论回放录像", "memory-replay", False),
+        ("混入旧数据回放以减少遗忘", "memory-replay", True),
+    ],
+)
+def test_a_form_used_in_another_sense_links_nothing(text, term, linked):
+    """Issue "Every statement holds": three wrong senses and a loose 回放 the real digests hold."""
+    terms, _ = parse(
+        (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "glossary.yml", LANGUAGES
+    )
+    found = [m.value.id for m in term_matcher(terms, "zh", "zh").find(text)]
+    assert (term in found) is linked, found
+
+
+def test_an_unlike_phrase_must_hold_one_of_the_terms_forms():
+    entry = """- id: widget
+  category: general
+  zh: 部件
+  en: widget
+  unlike: [gadget shop]
+  short: {zh: 短, en: short}
+  long: {zh: 长, en: long}
+  source: test
+"""
+    _, problems = parse(entry, "glossary.yml", LANGUAGES)
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "'widget': the unlike phrase 'gadget shop' holds none of its forms")
+    ]
+
+
 def test_a_misspelling_is_found_but_never_shown_as_a_name():
     terms, _ = parse(
         (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"), "glossary.yml", LANGUAGES

@@ -45,6 +45,9 @@ class Term:
     misspellings: tuple[str, ...] = ()
     loose: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    # Phrases holding one of the term's forms in another sense ("weight
+    # arithmetic", "in-context pretraining", "回放录像"): no find inside them.
+    unlike: tuple[str, ...] = ()
     source: str = ""  # what the definition is checked against
 
     @property
@@ -55,6 +58,18 @@ class Term:
         """Whether ``context`` (the paragraph around a loose form) fixes this term's sense."""
         lowered = context.lower()
         return any(word.lower() in lowered for word in self.context)
+
+    def means_other_at(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` lies in one of the phrases that use it otherwise."""
+        lowered = text.lower()
+        for phrase in self.unlike:
+            phrase = phrase.lower()
+            at = lowered.find(phrase, max(0, end - len(phrase)))
+            while at != -1 and at <= start:
+                if at + len(phrase) >= end:
+                    return True
+                at = lowered.find(phrase, at + 1)
+        return False
 
     def forms(self, language: str, source_language: str) -> tuple[tuple[str, bool], ...]:
         """``(surface form, case-sensitive)`` pairs to look for in ``language`` text.
@@ -124,7 +139,8 @@ _URL = re.compile(
 
 class TermFinder:
     """Finds glossary terms in text: every name, alias, abbreviation and misspelling,
-    and a loose word (外推, attention) only where its paragraph fixes its sense."""
+    a loose word (外推, attention) only where its paragraph fixes its sense, and
+    none inside a phrase that uses the form in another sense (weight arithmetic)."""
 
     def __init__(self, matcher: FormMatcher[Term]) -> None:
         self.matcher = matcher
@@ -138,6 +154,8 @@ class TermFinder:
             if form.lower() in term.loose_forms and not term.fits(
                 _without(text if context is None else context, form)
             ):
+                continue
+            if term.unlike and term.means_other_at(text, found.start, found.end):
                 continue
             kept.append(found)
         return kept
@@ -207,6 +225,15 @@ def parse(
             claimed.setdefault(key, (term.id, line))
         terms.append(term)
     for term in terms:
+        forms = [form.lower() for form, _ in term.forms(languages[0], languages[0])]
+        for phrase in term.unlike:
+            if not any(form in phrase.lower() for form in forms):
+                error(
+                    term.line,
+                    f"'{term.id}': the unlike phrase '{phrase}' holds none of its forms",
+                    "an unlike phrase is one of the term's names, aliases or loose words"
+                    " used in another sense, e.g. 'weight arithmetic'",
+                )
         for related in term.related:
             if related not in ids:
                 error(
@@ -272,11 +299,11 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
             "name the paper, documentation or book the definition is checked against",
         )
         return None
-    kinds = {key: entry.get(key) or [] for key in ("misspellings", "loose", "context")}
+    kinds = {key: entry.get(key) or [] for key in ("misspellings", "loose", "context", "unlike")}
     if not all(isinstance(forms, list) for forms in kinds.values()):
         error(
             line,
-            f"'{term_id}': 'misspellings', 'loose' and 'context' must be lists",
+            f"'{term_id}': 'misspellings', 'loose', 'context' and 'unlike' must be lists",
             _SCHEMA_HINT,
         )
         return None
@@ -293,5 +320,6 @@ def _term(entry, line: int, languages: tuple[str, ...], error) -> Term | None:
         misspellings=tuple(str(form) for form in kinds["misspellings"]),
         loose=tuple(str(form) for form in kinds["loose"]),
         context=tuple(str(word) for word in kinds["context"]),
+        unlike=tuple(str(phrase) for phrase in kinds["unlike"]),
         source=entry["source"].strip(),
     )
