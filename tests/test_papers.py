@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from pathlib import Path
 
 import bibtexparser
 import pytest
+import yaml
 
-from conftest import build_site, make_project
+from conftest import build_site, load_sources, make_project
 from kb import arxiv, papers
 from kb.parse import parse_digest
 
@@ -109,6 +111,9 @@ def test_arxiv_links_in_every_form_have_one_id(url, expected):
             "- training language models to follow instructions with human feedback（OpenAI）",
             ["2203.02155"],
         ),
+        # Or by its name before the colon, when that is a title in itself.
+        ("- Gibbs Sampling from Human Feedback（DPO 和 RLHF）", ["2312.11456"]),
+        ("### 4. Detecting Pretraining Data from Large Language Models", ["2310.16789"]),
     ],
 )
 def test_citations_in_note_text(line, expected):
@@ -266,15 +271,17 @@ def test_the_paper_index_tells_the_truth(real_site):
         instructgpt.index("标签") : instructgpt.index("</p>", instructgpt.index("标签"))
     ]
     assert "对齐" in tags and "多模态" not in tags and "检索增强" not in tags
-    # What data/papers.yml notes about a paper is shown, marked as English.
-    note = "The InstructGPT paper; the digest cites p. 8, Sec. 3.5."
-    assert f'<strong>说明（英文）</strong>: <em lang="en">{note}' in entry("2203-02155")
+    # What data/papers.yml notes for readers is shown in the page's language;
+    # what it notes for maintainers (the venue's sources) is not.
+    shown = entry("2203-02155")
+    assert "<strong>说明</strong>: <em>InstructGPT 论文；周报引用的是第 8 页第 3.5 节。" in shown
+    assert "aitopics" not in shown
 
 
 def test_bibtex_keys_are_ascii_folded():
     authors = ("Baptiste Rozière", "Jonas Gehring")
     title = "Code Llama: Open Foundation Models for Code"
-    paper = papers.Paper("2308.12950", title, authors, 2023, "", {}, True, "", 1)
+    paper = papers.Paper("2308.12950", title, authors, 2023, "", {}, True, {}, 1)
     assert papers.bibtex_key(paper) == "roziere2023code"
 
 
@@ -337,7 +344,7 @@ def test_both_languages_index_the_same_papers(real_site):
     ],
 )
 def test_a_papers_short_name_comes_from_its_title_never_a_generic_word(title, short):
-    paper = papers.Paper("2401.00001", title, ("A",), 2024, "", {}, True, "", 1)
+    paper = papers.Paper("2401.00001", title, ("A",), 2024, "", {}, True, {}, 1)
     assert paper.short_name == short
 
 
@@ -354,3 +361,33 @@ def test_a_link_checked_weakly_or_not_at_all_says_so(real_site, prefix, weak, un
     assert unverified in image.split("</li>")[0]
     tweet = index.split('href="https://x.com/saurabh_garg67/status/1717571699720483023"', 1)[1]
     assert "verif" not in tweet.split("</li>")[0] and "核实" not in tweet.split("</li>")[0]
+
+
+def test_a_papers_note_is_written_for_readers_in_every_language():
+    entry = '- id: "2401.00001"\n  title: T\n  authors: [A]\n  year: 2024\n  note: "English only"\n'
+    known, problems = papers.parse_papers(entry, "papers.yml", ("zh", "en"))
+    assert known == ()
+    assert [(p.code, p.line) for p in problems] == [("KB502", 1)]
+    assert "note without zh and en" in problems[0].message and "checked" in problems[0].hint
+    both = entry.replace('"English only"', "{zh: 中文说明, en: A note}") + "  checked: how\n"
+    known, problems = papers.parse_papers(both, "papers.yml", ("zh", "en"))
+    assert problems == [] and known[0].note == {"zh": "中文说明", "en": "A note"}
+
+
+@pytest.mark.build
+def test_the_paper_index_shows_each_reader_note_in_its_language_and_no_maintainer_note(
+    real_site,
+):
+    entries = yaml.safe_load((ROOT / "data" / "papers.yml").read_text(encoding="utf-8"))
+    sources = load_sources()
+    cited = {c.key for found in sources.citations.values() for c in found if c.is_paper}
+    shown = [e for e in entries if e.get("note") and e["id"] in cited]
+    assert len(shown) >= 10, "the seed cites papers with notes"
+    for prefix, language in (("", "zh"), ("en/", "en")):
+        index = html.unescape(re.sub(r"<[^>]+>", "", real_site.page(f"{prefix}papers")))
+        for entry in shown:
+            assert entry["note"][language] in index, (language, entry["id"])
+        for entry in entries:
+            if entry.get("checked"):
+                assert entry["checked"] not in index, entry["id"]
+    assert "说明（英文）" not in real_site.page("papers")

@@ -87,7 +87,7 @@ def load(
     terms, found = glossary.parse(_read(glossary_path), shown(glossary_path), languages)
     problems += found
     papers_path, links_path = data_dir / "papers.yml", data_dir / "links.yml"
-    known_papers, found = parse_papers(_read(papers_path), shown(papers_path))
+    known_papers, found = parse_papers(_read(papers_path), shown(papers_path), languages)
     problems += found
     problems += [
         Problem(

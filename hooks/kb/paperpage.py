@@ -183,9 +183,8 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
         facts.append(f"*{messages('papers.unverified')}*")
     lines = [f"### {escape(paper.title)} {{ #{anchor(paper.id)} }}", "", " · ".join(facts), ""]
     if paper.note:
-        # The notes are written in English; a Chinese page says so.
         lines += [
-            f'**{messages("papers.note")}**: *{escape(paper.note)}*{{ lang="en" }}',
+            f"**{messages('papers.note')}**: *{escape(paper.note[context.language])}*",
             "{ .kb-paper-note }",
             "",
         ]

@@ -72,6 +72,11 @@ def anchor(paper_id: str) -> str:
 SHORT_NAME = 48
 """The longest short name of a paper, its ellipsis included."""
 # Title heads that name a kind of paper, not a paper.
+# A title this many words long names one paper (two words, "Technical
+# Report", could name any); a shorter one is named by the paper's aliases.
+TITLE_WORDS = 4
+
+
 _GENERIC_HEADS = frozenset(
     {"technical report", "survey", "a survey", "review", "a review", "position", "tutorial"}
 )
@@ -86,7 +91,7 @@ class Paper:
     venue: str
     aliases: dict[str, tuple[str, ...]]
     verified: bool
-    note: str
+    note: dict[str, str]  # what a reader should know, by language; {} for nothing
     line: int
     tags: tuple[str, ...] = ()
 
@@ -109,6 +114,19 @@ class Paper:
         if len(name) <= SHORT_NAME:
             return name
         return name[: SHORT_NAME - 1].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"  # at a word
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """The forms of its title that name it alone: the whole title, and the
+        name before a colon when that is a title in itself ("Gibbs Sampling
+        from Human Feedback"); either is at least ``TITLE_WORDS`` words long."""
+        head = self.title.partition(":")[0].strip()
+        forms = (self.title, head) if head != self.title else (self.title,)
+        return tuple(
+            form
+            for form in forms
+            if len(form.split()) >= TITLE_WORDS and form.lower() not in _GENERIC_HEADS
+        )
 
     def short_authors(self, limit: int = 3, others: str = "et al.") -> str:
         if len(self.authors) <= limit:
@@ -144,7 +162,12 @@ class Citation:
     col: int
 
 
-def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]]:
+def parse_papers(
+    text: str, path: str, languages: tuple[str, ...] = ("zh", "en")
+) -> tuple[tuple[Paper, ...], list[Problem]]:
+    """The papers of ``data/papers.yml``. A paper's ``note`` is for readers,
+    in every language; its ``checked`` (how the fields were checked, what
+    was left out) is for maintainers and never read here."""
     data, problems = yamlfile.load(text, path)
     if problems:
         return (), problems
@@ -180,6 +203,20 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
                 "merge the two entries",
             )
             continue
+        note = entry.get("note") or {}
+        if note and (
+            not isinstance(note, dict)
+            or any(
+                not isinstance(note.get(lang), str) or not note[lang].strip() for lang in languages
+            )
+        ):
+            error(
+                line,
+                f"paper '{paper_id}' has a note without {' and '.join(languages)}",
+                "write note: {zh: …, en: …} for readers; how a field was checked goes in"
+                " 'checked', which readers never see",
+            )
+            continue
         seen[paper_id] = line
         aliases = entry.get("aliases") or {}
         paper = Paper(
@@ -194,7 +231,7 @@ def parse_papers(text: str, path: str) -> tuple[tuple[Paper, ...], list[Problem]
                 if lang != yamlfile.LINE
             },
             verified=bool(entry.get("verified")),
-            note=str(entry.get("note") or ""),
+            note={lang: note[lang].strip() for lang in languages} if note else {},
             line=line,
             tags=tuple(str(tag) for tag in entry.get("tags") or ()),
         )
@@ -254,23 +291,17 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
 _VERIFIED = {True: "yes", False: "no", "weak": "weak"}
 
 
-# A title this many words long names one paper (two words, "Technical
-# Report", could name any); a shorter one is named by the paper's aliases.
-TITLE_WORDS = 4
-
-
 def paper_matcher(papers: tuple[Paper, ...]) -> FormMatcher[Paper]:
     """Finds papers named without a link: by any of their aliases, or by
-    their title (a ``###`` item's heading, a reading list's entry)."""
+    their title or its name before a colon (a ``###`` item's heading, a
+    reading list's entry)."""
     forms = [
         (alias, False, paper)
         for paper in papers
         for forms in paper.aliases.values()
         for alias in forms
     ]
-    forms += [
-        (paper.title, False, paper) for paper in papers if len(paper.title.split()) >= TITLE_WORDS
-    ]
+    forms += [(title, False, paper) for paper in papers for title in paper.titles]
     return FormMatcher(forms)
 
 
