@@ -330,3 +330,22 @@ def test_a_correction_of_fact_is_an_editors_note_for_every_reader_once(real_site
         shown = real_site.page(f"{prefix}2023-11-12/{page}")
         notes = shown.split('class="admonition info kb-editor-note"')[1:]
         assert sum(fact in note.split("</div>", 1)[0] for note in notes) == 1, prefix
+
+
+def test_search_finds_a_terms_other_names_in_fields_results_never_show(tmp_path):
+    """Issue "A site that reads well on a phone": the names added so that 长度外推
+    finds a topic titled 模型外推 are in ``terms`` and ``title_terms``, which
+    search reads (mkdocs.yml weighs them) and results never show; a loose word
+    in a heading (外推) names the term once its section fixes the sense."""
+    note = "## 模型外推\n\n研究员1：外推不单是位置编码的问题，RoPE 改 base 也有效。\n"
+    result = build_site(make_project(tmp_path, {"20240301.md": note}), tmp_path / "site")
+    assert result.error is None, result.log
+    index = json.loads((result.site / "search" / "search_index.json").read_text("utf-8"))
+    fields = index["config"]["fields"]
+    assert fields["terms"]["boost"] == fields["text"]["boost"]
+    assert fields["tags"]["boost"] < fields["title"]["boost"]
+    (entry,) = [doc for doc in index["docs"] if doc["location"] == "2024-03-01/mo-xing-wai-tui/"]
+    assert "长度 外推" in entry["title_terms"] or "长度外推" in entry["title_terms"]
+    assert "length extrapolation" in entry["terms"] + entry["title_terms"]
+    shown = entry["title"] + entry["text"]
+    assert "长度外推" not in shown.replace(" ", "") and "extrapolation" not in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.request
 
@@ -177,3 +178,51 @@ def test_the_built_worker_is_patched(server):
     with urllib.request.urlopen(server + worker.lstrip("./")) as response:
         script = response.read().decode("utf-8")
     assert WORKER_FIX in script and WORKER_DEFECT not in script
+
+
+def _words(html_text: str) -> str:
+    """A page's visible words, without tags or spaces: what a result may quote."""
+    body = html_text.split('<article class="md-content__inner', 1)[-1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.DOTALL)
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", body)))
+
+
+@pytest.mark.parametrize(
+    ("start", "query"),
+    [
+        ("", "外推"),
+        ("", "mixture of experts"),  # the page says MoE and 混合专家
+        ("", "学习率"),
+        ("en/", "检索增强"),  # an English page found by the Chinese name
+        ("en/", "extrapolation"),
+        ("en/", "memory replay"),
+    ],
+)
+def test_a_result_shows_its_pages_own_title_and_words_never_the_vocabulary(
+    page, server, start, query
+):
+    """Issue "A site that reads well on a phone": the words added so that 蒸馏
+    finds "distill" are searched, never shown: each result's title and snippet
+    are words of the page it opens."""
+    page.goto(server + start)
+    links, _ = search(page, query)
+    assert links, query
+    articles = page.locator(".md-search-result__item > a")
+    pages: dict[str, str] = {}
+    for number in range(min(articles.count(), 8)):
+        article = articles.nth(number)
+        href = article.get_attribute("href").split("#")[0].split("?")[0]
+        if href not in pages:
+            with urllib.request.urlopen(href) as response:
+                pages[href] = _words(response.read().decode("utf-8"))
+        title = article.locator("h1, h2").first.inner_text()
+        assert title.strip(), href
+        assert not re.search(r"（[^）]*，[^）]*）$", title), title
+        # A question's title starts with its badge (Q, Q1), which the page
+        # shows beside the words.
+        words = re.sub(r"\s+", "", title)
+        assert words in pages[href] or re.sub(r"^Q\d*", "", words) in pages[href], (title, href)
+        teaser = article.locator(".md-search-result__teaser")
+        if teaser.count():
+            shown = re.sub(r"\s+", "", teaser.first.inner_text()).rstrip("…")
+            assert shown[:60] in pages[href], (shown[:80], href)

@@ -135,13 +135,23 @@ class GlossaryLinker(TextLinker):
     def start(self) -> None:
         self._section = Heading("", "")
         self._linked: set[str] = set()
+        self._heading_loose: set[str] = set()
 
     def heading(self, heading: Element) -> None:
         self._section = Heading(heading.get("id", ""), _heading_text(heading))
         self._linked = set()
         # A heading is never linked, but what it names its section discusses.
-        for mention in self.matcher.find(self._section.title):
+        named = self.matcher.find(self._section.title)
+        for mention in named:
             self.report(mention.value, self._section, True)
+        # A loose word of a heading (模型外推) takes its sense from the section
+        # it heads: it names the term once the section's text mentions it.
+        kept = {mention.value.id for mention in named}
+        self._heading_loose = {
+            found.value.id
+            for found in self.matcher.matcher.find(self._section.title)
+            if found.value.id not in kept
+        }
 
     def links(self, text: str) -> list[tuple[int, int, Element]]:
         spans = []
@@ -150,7 +160,8 @@ class GlossaryLinker(TextLinker):
             href = self.href(term)
             if href is None:
                 continue
-            self.report(term, self._section)
+            self.report(term, self._section, term.id in self._heading_loose)
+            self._heading_loose.discard(term.id)
             if term.id in self._linked:
                 continue
             self._linked.add(term.id)

@@ -475,7 +475,8 @@ def render_tags(archive: Archive, context: Context) -> str:
     messages = context.messages
     path = tags_path()
     counts = Counter(tag for digest in archive.digests for t in digest.topics for tag in t.tags)
-    lines = [f"# {messages('tags.title')}", "", messages("tags.intro"), ""]
+    # A tag's heading here is a title that matches its name: below the topics.
+    lines = [*REFERENCE_PAGE, f"# {messages('tags.title')}", "", messages("tags.intro"), ""]
     for tag_id, tag in context.tags.items():
         if not counts[tag_id]:
             continue
@@ -721,8 +722,9 @@ def render_timeline(archive: Archive, context: Context) -> str:
     return join_lines(lines)
 
 
-# The glossary and the paper index name every term and paper: a search for
-# one should list the discussions of it first, and the reference entry after.
+# The glossary, the paper index and the tag index name every term, paper and
+# tag: a search for one should list the discussions of it first, and the
+# reference entry after.
 REFERENCE_PAGE = ("---", "search:", "  boost: 0.5", "---", "")
 # The pages that only list where something is discussed: a search should
 # find the glossary, the paper index and the topics, not a list of them.
@@ -957,11 +959,17 @@ def _yaml_string(text: str) -> str:
 
 
 def _untranslated(key: str, context: Context) -> list[str]:
+    """The notice of a page not translated yet, kept out of search: a result
+    shows the topic's own words, not the notice (Material's data-search-exclude)."""
     messages = context.messages
     return [
+        "/// html | div[data-search-exclude]",
+        "",
         f'!!! warning "{messages("untranslated.title")}"',
         "",
         "    " + messages(key, link=context.translate_url),
+        "",
+        "///",
         "",
     ]
 

@@ -74,8 +74,11 @@ def compact_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A search index entry with its word breaks compacted."""
     return {
         **entry,
-        "title": compact_word_breaks(entry["title"]),
-        "text": compact_word_breaks(entry["text"]),
+        **{
+            field: compact_word_breaks(entry[field])
+            for field in ("title", "text", TERMS_FIELD, TITLE_TERMS_FIELD)
+            if field in entry
+        },
     }
 
 
@@ -154,25 +157,31 @@ def vocabulary(terms: Iterable[Term], *, names_only: bool = False) -> tuple[str,
 
 def dictionary_words(terms: Iterable[Term], language: str) -> tuple[str, ...]:
     """The words the index's Chinese is cut with, beside jieba's dictionary: each
-    term's name and aliases in ``language`` (jieba splits 外推 into 外 + 推)."""
+    term's name, aliases and loose words in ``language`` (jieba splits 外推 into
+    外 + 推; :class:`kb.segmenter.Segmenter` keeps those made of words apart)."""
     return tuple(
-        word for term in terms for word in (term.names[language], *term.aliases.get(language, ()))
+        word
+        for term in terms
+        for word in (term.names[language], *term.aliases.get(language, ()), *term.loose)
     )
 
 
 SEARCH_TITLE_TERMS = "kb_search_title_terms"
 """The page meta key holding, by section anchor, the names of the terms its heading names."""
 
+TERMS_FIELD = "terms"
+"""The index field holding the other names of the terms a section mentions.
 
-def gloss(words: Iterable[str], title: str) -> str:
-    """What a section's title gains in the index: the names of the terms it names
-    in the other language (``Learning Rate 和 Batch Size 的关系（学习率，批大小）``).
+Search reads it (mkdocs.yml gives it the text's weight); a result never
+shows it: Material's results show a section's title, text and tags only.
+"""
 
-    Material ranks title matches far above text matches, so a topic titled in
-    English is otherwise never first for the Chinese name of its subject.
-    """
-    missing = missing_words(words, title, "，")
-    return f"（{missing}）" if missing else ""
+TITLE_TERMS_FIELD = "title_terms"
+"""The index field holding the other names of the terms a section's heading
+names (学习率 for "Learning Rate 和 Batch Size 的关系"), weighted as the title:
+Material ranks title matches far above text matches, so a topic titled in
+English would otherwise never come first for the Chinese name of its subject.
+"""
 
 
 def missing_words(words: Iterable[str], text: str, separator: str = " ") -> str:

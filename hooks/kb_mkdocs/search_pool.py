@@ -93,19 +93,25 @@ class CompactSearchIndex(SearchIndex):
         search_output.write_index(site, self.config, self.entries, langs)
 
     def create_entry_for_section(self, section, toc, url, page) -> None:
-        """The section's text, then the words for the terms it mentions,
-        before Material cuts it into words."""
-        by_anchor = page.meta.get(searchindex.SEARCH_TERMS) or {}
+        """Material's entry, and the other names of the terms the section
+        mentions in fields search reads and results never show
+        (:data:`kb.searchindex.TERMS_FIELD`, :data:`kb.searchindex.TITLE_TERMS_FIELD`)."""
+        made = len(self.entries)
+        super().create_entry_for_section(section, toc, url, page)
+        if len(self.entries) == made:
+            return
+        entry = self.entries[-1]
         # Material gives the page's first section (under its h1) no id.
         anchor = section.id or (toc.items[0].id if toc and toc.items else "")
-        words = searchindex.missing_words(by_anchor.get(anchor, ()), "".join(section.text))
-        if words:
-            section.text.append(" " + words)
+        by_anchor = page.meta.get(searchindex.SEARCH_TERMS) or {}
         named = (page.meta.get(searchindex.SEARCH_TITLE_TERMS) or {}).get(anchor, ())
-        gloss = searchindex.gloss(named, "".join(section.title))
-        if gloss:
-            section.title.append(gloss)
-        super().create_entry_for_section(section, toc, url, page)
+        for field, words, shown in (
+            (searchindex.TERMS_FIELD, by_anchor.get(anchor, ()), "".join(section.text)),
+            (searchindex.TITLE_TERMS_FIELD, named, "".join(section.title)),
+        ):
+            missing = searchindex.missing_words(words, shown)
+            if missing:
+                entry[field] = self._segment_chinese(missing)
 
 
 class PagesToIndex(SearchIndex):
