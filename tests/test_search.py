@@ -226,3 +226,14 @@ def test_a_result_shows_its_pages_own_title_and_words_never_the_vocabulary(
         if teaser.count():
             shown = re.sub(r"\s+", "", teaser.first.inner_text()).rstrip("…")
             assert shown[:60] in pages[href], (shown[:80], href)
+
+
+def test_a_chinese_word_is_highlighted_whole(page, server):
+    """外推 is one word of the index (a glossary word jieba would split): its
+    results highlight 外推 (or a word it begins, 外推法), never 外 alone."""
+    page.goto(server)
+    search(page, "外推")
+    marks = page.locator(".md-search-result mark")
+    shown = [marks.nth(i).inner_text() for i in range(marks.count())]
+    assert "外推" in shown
+    assert not [mark for mark in shown if mark and not mark.startswith("外推")], shown
