@@ -146,3 +146,8 @@ def test_a_note_quoting_the_slip_passes_a_digest_that_names_the_same_link_rightl
     assert placed == []
     _, _, placed = _placed(entries)
     assert [(p.topic, p.path) for p in placed] == [("hua-ti", (1, 0))]
+
+
+def test_a_digest_without_topics_places_no_note():
+    _, _, placed = _placed(_entry("第一段"), "研究员1：第一段。\n")
+    assert placed == []

@@ -96,7 +96,7 @@ def place(notes: tuple[EditorNote, ...], digest: Digest, source_lines: list[str]
     """Where each note lands in ``digest``, if it does: after the node holding
     the first line, of the topics it is about, that holds its quote."""
     ends = [topic.line for topic in digest.topics[1:]] + [len(source_lines) + 1]
-    spans = list(zip(digest.topics, ends, strict=True))
+    spans = list(zip(digest.topics, ends, strict=False))  # no topics: no spans
     placed = []
     for note in notes:
         found = next(
