@@ -52,6 +52,16 @@ def test_language_switcher_leads_to_the_counterpart(page, server, start, languag
     assert page.console_errors == []
 
 
+def test_the_language_switcher_keeps_the_readers_place(page, server):
+    """Issue "A site that reads well on a phone": switching lost #q1."""
+    page.goto(server + "2023-11-12/knowledge-updates/#q1")
+    page.locator(".md-header .md-select").hover()
+    page.locator('.md-select__link[hreflang="en"]').click()
+    page.wait_for_url(server + "en/2023-11-12/knowledge-updates/#q1")
+    assert page.locator("#q1").is_visible()
+    assert page.console_errors == []
+
+
 def test_language_switcher_on_the_tag_index(page, server):
     page.goto(server + "en/tags/")
     page.locator(".md-header .md-select").hover()
@@ -102,3 +112,52 @@ def test_a_reader_clicks_through_the_site_under_its_sub_path(page, server):
     page.wait_for_url(f"{server}en/**")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_on_a_touch_screen_a_tap_shows_the_definition_in_place(browser, server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(server + "2023-11-12/knowledge-updates/")
+    term = page.locator('a.kb-term[href$="#memory-replay"]').first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    box = page.locator(".kb-definition")
+    box.wait_for(state="visible")
+    assert "旧" in box.inner_text() and "术语表" in box.inner_text()
+    assert page.url == server + "2023-11-12/knowledge-updates/"
+    term.tap()  # a second tap follows the link
+    page.wait_for_url("**/glossary/#memory-replay")
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_definition_tooltip_is_legible_with_a_visible_edge(browser, server, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + "en/2023-11-12/knowledge-updates/")
+    term = page.locator('a.kb-term[href$="#memory-replay"]').first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active .md-tooltip2__inner").first
+    tooltip.wait_for(state="visible")
+    style = tooltip.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.fontSize, s.fontWeight,"
+        " s.borderTopColor, s.borderTopWidth, s.backgroundColor] }"
+    )
+    size, weight, edge, width, background = style
+    assert float(size.removesuffix("px")) >= 13 and int(weight) < 600, style
+    assert float(width.removesuffix("px")) >= 1 and edge != background, style
+    context.close()
+
+
+def test_a_question_heading_is_compact_on_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "2023-11-12/quick-questions/")
+    heading = page.locator("h2:has(> .kb-label)").first
+    size = heading.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = page.locator("article p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size <= body * 1.25, (size, body)
+    context.close()

@@ -188,10 +188,17 @@ def test_sitemaps_pair_every_page_with_its_counterpart(real_site):
 def test_language_links_and_lang_attributes(real_site):
     zh = real_site.page("2023-11-12/discussion")
     en = real_site.page("en/2023-11-12/discussion")
-    # Material reads sitemap.xml below each alternate link: roots, not pages.
+    # Search engines learn the same page in the other language; Material's
+    # script (which fetches sitemap.xml below each link[rel=alternate]) does not.
     site = "https://llm-notes.github.io/llm-notes/"
-    assert f'<link rel="alternate" href="{site}en/" hreflang="en">' in zh
-    assert f'<link rel="alternate" href="{site}" hreflang="zh">' in en
+    for page, lang, href in (
+        (zh, "en", f"{site}en/2023-11-12/discussion/"),
+        (zh, "zh", f"{site}2023-11-12/discussion/"),
+        (en, "zh", f"{site}2023-11-12/discussion/"),
+    ):
+        assert f'<link rel=" alternate" hreflang="{lang}" href="{href}">' in page
+    for page in (zh, en):
+        assert not re.search(r'<link rel="alternate" href="[^"]*" hreflang=', page)
     assert 'href="../../en/2023-11-12/discussion/" hreflang="en"' in zh
     assert 'href="../../../2023-11-12/discussion/" hreflang="zh"' in en
     assert '<html lang="zh"' in zh and '<html lang="en"' in en
@@ -424,3 +431,25 @@ def test_a_jieba_dictionary_in_mkdocs_yml_fails_the_build_with_a_hint(tmp_path, 
         build(config)
     assert re.search(rf"search's {option} is not used.*data/glossary\.yml", caplog.text)
     assert not (tmp_path / "site").exists()
+
+
+def test_a_shared_link_shows_the_pages_title_summary_and_the_sites_name(real_site):
+    """Open Graph and Twitter tags, in the page's language."""
+    for prefix, site_name, locale in (
+        ("", "LLM 研究讨论知识库", "zh_CN"),
+        ("en/", "LLM Research Discussions", "en"),
+    ):
+        page = real_site.page(f"{prefix}2023-11-12/knowledge-updates")
+        description = re.search(r'<meta name="description" content="([^"]+)"', page)[1]
+        title = re.search(r"<h1[^>]*>(.*?)<", page)[1]
+        assert f'<meta property="og:description" content="{description}">' in page
+        assert f'<meta name="twitter:description" content="{description}">' in page
+        assert f'<meta property="og:site_name" content="{site_name}">' in page
+        assert f'<meta property="og:locale" content="{locale}">' in page
+        assert '<meta property="og:type" content="article">' in page
+        og_title = re.search(r'<meta property="og:title" content="([^"]+)">', page)[1]
+        assert og_title.strip() and og_title in title + " " + page
+        assert (
+            f'<meta property="og:url" content="https://llm-notes.github.io/llm-notes/{prefix}2023-11-12/knowledge-updates/">'
+            in page
+        )

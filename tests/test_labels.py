@@ -108,3 +108,44 @@ def test_any_speaker_number_round_trips(number, colon):
 def test_split_label_never_raises(line):
     result = split_label(line)
     assert result is None or isinstance(result[0], Label)
+
+
+@pytest.mark.build
+def test_every_badge_is_in_the_readers_language_and_says_what_it_means(tmp_path):
+    """Issue "A site that reads well on a phone": D, F and F5 were never
+    explained. Each badge is a word of the reader's language, numbered as the
+    digest numbers it, with a title naming the digest's own label."""
+    import re
+
+    from conftest import build_site, make_project
+
+    note = (
+        "## 话题 {#topic}\n\nD：第一段讨论。\n\nF4：追问一句。\n\nF5：再追问。\n\n"
+        "Q1：一个问题？\n\nA1：一个回答。\n"
+    )
+    translation = (
+        "## Topic {#topic}\n\nD: A discussion.\n\nF4: A follow-up.\n\nF5: Another.\n\n"
+        "Q1: A question?\n\nA1: An answer.\n"
+    )
+    files = {"20240301.md": note, "20240301.en.md": translation}
+    result = build_site(make_project(tmp_path, files), tmp_path / "site")
+    assert result.error is None, result.log
+    for prefix, expected in (
+        ("", [("讨论", "D"), ("追问 4", "F4"), ("追问 5", "F5"), ("Q1", "Q1"), ("A1", "A1")]),
+        ("en/", [("Discussion", "D"), ("Follow-up 4", "F4"), ("Follow-up 5", "F5")]),
+    ):
+        page = result.page(f"{prefix}2024-03-01/topic")
+        # A heading's badge is bold text; a reply's links to the reply itself.
+        found = re.findall(
+            r'<strong class="kb-label" title="([^"]+)">([^<]+)</strong>'
+            r'|<a class="kb-speaker" href="#([^"]+)" title="([^"]+)"><strong>([^<]+)</strong>',
+            page,
+        )
+        badges = [(a or d, b or e) for a, b, _, d, e in found]
+        replies = [anchor for _, _, anchor, _, _ in found if anchor]
+        assert replies and all(f'id="{anchor}"' in page for anchor in replies)
+        shown = {text: title for title, text in badges}
+        for text, mark in expected:
+            assert text in shown, (prefix, text, badges)
+            assert f"{mark}" in shown[text]
+            assert ("原文标注" if not prefix else "the digest labels it") in shown[text]

@@ -40,3 +40,59 @@ for (const list of document.querySelectorAll(".md-search-result__list")) {
     }
   }).observe(list, { childList: true, subtree: true });
 }
+
+// The language switcher keeps the reader's place: the anchor (#q1) goes along,
+// since a translation keeps its source's anchors (hooks/kb/pairing.py).
+document.addEventListener(
+  "click",
+  (event) => {
+    const link = event.target.closest?.(".md-select__link[hreflang]");
+    if (link && location.hash) link.hash = location.hash;
+  },
+  true,
+);
+
+// On a touch screen a tap on a glossary term shows its definition in place;
+// a second tap on it, or the link in the box, opens the glossary. The
+// definition is the link's title, kept before Material's tooltips take it
+// (they run once the document has loaded, after this script).
+const TOUCH = matchMedia("(hover: none)");
+for (const term of document.querySelectorAll("a.kb-term[title]")) {
+  term.dataset.kbDefinition = term.title;
+}
+// The glossary's name as the navigation gives it, in the page's language.
+const GLOSSARY_NAME = document
+  .querySelector('.md-tabs__link[href*="glossary/"], .md-nav__link[href*="glossary/"]')
+  ?.textContent.trim();
+let shownTerm = null;
+
+function closeDefinition() {
+  document.querySelector(".kb-definition")?.remove();
+  shownTerm = null;
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    const term = event.target.closest?.("a.kb-term");
+    if (!term) {
+      if (!event.target.closest?.(".kb-definition")) closeDefinition();
+      return;
+    }
+    const definition = term.dataset.kbDefinition;
+    if (!TOUCH.matches || term === shownTerm || !definition) return;
+    event.preventDefault();
+    closeDefinition();
+    const box = document.createElement("span");
+    box.className = "kb-definition";
+    box.setAttribute("role", "note");
+    box.textContent = `${definition} `;
+    const more = document.createElement("a");
+    more.href = term.href;
+    more.textContent = `${GLOSSARY_NAME || term.textContent} →`;
+    box.append(more);
+    term.after(box);
+    shownTerm = term;
+  },
+  true,
+);

@@ -56,6 +56,13 @@ class Role(StrEnum):
     def opens_thread(self) -> bool:
         return self in (Role.QUESTION, Role.DISCUSSION)
 
+    @property
+    def letter(self) -> str:
+        """The letter the digest writes for this role (Q, A, D, F); "" for others."""
+        return {"question": "Q", "answer": "A", "discussion": "D", "follow-up": "F"}.get(
+            self.value, ""
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Label:

@@ -173,16 +173,41 @@ def escape(text: str) -> str:
 
 
 def shorten(text: str, length: int = TOC_LABEL_LENGTH) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """``text``, or its start cut where a reader would pause, never inside a
+    word (the table of contents showed "how O…"): :func:`kb.excerpt.shorten`."""
+    return excerpt.shorten(text, length)
 
 
 def label_text(label: Label, messages: Messages) -> str:
     if label.role is Role.SPEAKER:
         return messages("label.speaker", n=label.speaker)
-    text = messages(f"label.{label.role.value}") + (str(label.number) if label.number else "")
+    word = messages(f"label.{label.role.value}")
+    text = word
+    if label.number:
+        # Q1, A2 as the digest writes them; a word takes a space: 追问 5, Follow-up 5.
+        text = f"{word}{label.number}" if len(word) == 1 else f"{word} {label.number}"
     if label.name:
         text = messages("label.who", label=text, who=label.name)
     return messages("label.continued", label=text) if label.continued else text
+
+
+# The roles whose letter the digest writes (Q, A, D, F): each badge says in
+# its title what the letter means and how the digest wrote it.
+_EXPLAINED = frozenset({Role.QUESTION, Role.ANSWER, Role.DISCUSSION, Role.FOLLOW_UP})
+
+
+def label_markdown(label: Label, messages: Messages, css_class: str, anchor: str = "") -> str:
+    """A label as bold text with ``css_class`` and a title explaining it; with
+    ``anchor``, a link to it, the reply's own address."""
+    text = label_text(label, messages)
+    attributes = f".{css_class}"
+    if label.role in _EXPLAINED:
+        mark = label.role.letter + (str(label.number) if label.number else "")
+        title = messages(f"label.explain.{label.role.value}", mark=mark).replace('"', "'")
+        attributes += f' title="{title}"'
+    if anchor:
+        return f"[**{text}**](#{anchor}){{ {attributes} }}"
+    return f"**{text}**{{ {attributes} }}"
 
 
 def digest_title(digest: Digest, messages: Messages) -> str:
@@ -1004,27 +1029,36 @@ def _nodes(
     messages: Messages,
     notes: dict[tuple[int, ...], list[str]] | None = None,
     path: tuple[int, ...] = (),
+    thread: str = "",
 ) -> list[str]:
+    """Markdown for ``nodes``; the labelled turns of a thread (its anchor
+    ``thread``) get anchors of their own, ``q1-2`` for its second reply, so
+    a reader can link to one reply."""
     notes = notes or {}
     lines: list[str] = []
+    replies = 0
     for index, node in enumerate(nodes):
         here = (*path, index)
         if isinstance(node, Turn):
-            lines += _turn(node, messages)
+            anchor = ""
+            if thread and node.label is not None:
+                replies += 1
+                anchor = f"{thread}-{replies}"
+            lines += _turn(node, messages, anchor)
             lines += notes.get(here, [])
         elif isinstance(node, Thread):
             label = label_text(node.label, messages)
             lines += [
                 _heading(
                     level,
-                    f"**{label}**{{ .kb-label }} {node.title}",
+                    f"{label_markdown(node.label, messages, 'kb-label')} {node.title}",
                     node.anchor,
                     f"{label} {plain_text(node.title)}",
                 ),
                 "",
             ]
             lines += notes.get(here, [])
-            lines += _nodes(node.body, level + 1, messages, notes, here)
+            lines += _nodes(node.body, level + 1, messages, notes, here, node.anchor)
         elif isinstance(node, Section):
             lines += [_heading(level, node.title, node.anchor, plain_text(node.title)), ""]
             lines += notes.get(here, [])
@@ -1052,15 +1086,17 @@ def toc_label(text: str) -> str:
     return shorten(re.sub(r"\s+", " ", text).strip()) or "…"
 
 
-def _turn(turn: Turn, messages: Messages) -> list[str]:
+def _turn(turn: Turn, messages: Messages, anchor: str = "") -> list[str]:
     if turn.label is None:
         return _chunks(turn.chunks)
-    label = f"**{label_text(turn.label, messages)}**{{ .kb-speaker }}"
+    label = label_markdown(turn.label, messages, "kb-speaker", anchor)
     if turn.label.role is Role.REPLY:
         # The site's label, not the digest's: marked and explained as such.
         note = messages("label.reply_note").replace('"', "'")
-        text = label_text(turn.label, messages)
-        label = f'**{text}**{{ .kb-speaker .kb-inferred title="{note}" }}'
+        text = f"**{label_text(turn.label, messages)}**"
+        if anchor:
+            text = f"[{text}](#{anchor})"
+        label = f'{text}{{ .kb-speaker .kb-inferred title="{note}" }}'
     chunks = list(turn.chunks)
     if chunks and chunks[0].kind == "paragraph":
         first = chunks[0]
@@ -1072,6 +1108,8 @@ def _turn(turn: Turn, messages: Messages) -> list[str]:
     selector = f"div.kb-turn.kb-turn--{role}"
     if turn.label.role is Role.SPEAKER:
         selector += f".kb-speaker-{_speaker_colour(turn.label)}"
+    if anchor:
+        selector += f"#{anchor}"
     return html_block(selector, content)
 
 

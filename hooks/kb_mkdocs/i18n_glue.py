@@ -125,20 +125,39 @@ def _set_locale(file: File, language: str, langs: Languages) -> None:
 
 
 def page_alternates(context: dict[str, Any], config: MkDocsConfig) -> None:
-    """Language links: page-level in the switcher, language roots in ``<head>``.
+    """Language links, page-level: in the switcher and in ``<head>``.
 
     Material's script reads ``sitemap.xml`` below every ``<link rel="alternate">``
     of a page (to switch to the counterpart page itself). Pointed at pages,
     as i18n leaves them, it asks for ``<page>/sitemap.xml``: a 404 and a
-    console error on every page view (Material issue #6582). The head links
-    go back to the language roots, whose sitemaps exist; the switcher
-    (``overrides/partials/alternate.html``) keeps the page-level links, so it
-    leads to the counterpart also without JavaScript.
+    console error on every page view (Material issue #6582). So Material
+    writes none (:class:`_SwitcherOnly`), and
+    ``overrides/main.html`` writes the page-level ``kb_hreflang`` with
+    ``rel=" alternate"``, which Material's ``[rel=alternate]`` does not match.
+    The switcher (``overrides/partials/alternate.html``) lists ``kb_alternates``,
+    so it leads to the counterpart also without JavaScript.
     """
     if len(languages(config).built) < 2:
         return  # one language: no switcher
     context["kb_alternates"] = deepcopy(config.extra.alternate)
-    _point_at_roots(config)
+    # The same page in every language, fully qualified as hreflang links must
+    # be; overrides/main.html writes them so that Material's script passes them by.
+    context["kb_hreflang"] = [
+        {"lang": alt["lang"], "href": urljoin(config.site_url or "", alt["link"].lstrip("/"))}
+        for alt in config.extra.alternate
+    ]
+    config.extra.alternate = _SwitcherOnly()
+
+
+class _SwitcherOnly(list):
+    """What ``config.extra.alternate`` is while a page renders: true to
+    Material's header, which shows the language switcher when it is (the
+    switcher lists ``kb_alternates``), and empty to Material's ``<head>``
+    loop, which would write its links where Material's script fetches
+    sitemaps."""
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _point_at_roots(config: MkDocsConfig) -> None:
