@@ -371,3 +371,31 @@ def test_a_glossary_link_never_splits_a_name_or_an_identifier(text, linked):
     )
     finder = term_matcher(terms, "zh", "zh")
     assert [m.value.id for m in finder.find(text)] == linked
+
+
+@pytest.mark.build
+def test_the_glossary_reads_naturally_and_can_be_searched_by_initial(real_site):
+    """Issue "A site that reads well on a phone": "又称: BERT · Bert · bert", BERT
+    filed under "bidirectional encoder represent…", no index, arXiv ids as text."""
+    import html
+    import re
+
+    for prefix in ("", "en/"):
+        page = real_site.page(f"{prefix}glossary")
+        entry = page[page.index('id="bert"') :][:3000]
+        aliases = re.search(r'<p class="kb-aliases">(.*?)</p>', entry)
+        if aliases:
+            forms = re.findall(r"(?:<code>|· |: )([^<·]+?)(?:</code>| ·|$)", aliases[1])
+            lowered = [form.strip().lower() for form in forms]
+            assert len(lowered) == len(set(lowered)), aliases[1]
+        assert 'class="kb-filter"' in page and "hidden" in page.split('class="kb-filter"')[1][:20]
+        index = page[page.index('class="kb-index"') :][:20000]
+        assert '<a href="#bert">' in index
+        # Sources cite arXiv ids as links to the abstract.
+        assert '<a href="https://arxiv.org/abs/1701.06538" rel="noopener">arXiv 1701.06538</a>' in (
+            html.unescape(page)
+        )
+    english = real_site.page("en/glossary")
+    assert re.search(r'id="bert">BERT \(bidirectional encoder representations', english)
+    b_line = re.search(r"<li><strong>B</strong>(.*?)</li>", english, re.DOTALL)[1]
+    assert '<a href="#bert">BERT (bidirectional' in b_line

@@ -271,6 +271,8 @@ def test_the_paper_index_tells_the_truth(real_site):
         instructgpt.index("标签") : instructgpt.index("</p>", instructgpt.index("标签"))
     ]
     assert "对齐" in tags and "多模态" not in tags and "检索增强" not in tags
+    # Each tag links to its listing.
+    assert '<a href="../tags/alignment/">对齐</a>' in tags
     # What data/papers.yml notes for readers is shown in the page's language;
     # what it notes for maintainers (the venue's sources) is not.
     shown = entry("2203-02155")

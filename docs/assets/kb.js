@@ -96,3 +96,36 @@ document.addEventListener(
   },
   true,
 );
+
+// The glossary's filter: terms whose name or alias holds what is typed; a
+// category with none left is hidden. Without JavaScript the field stays
+// hidden and the index by initial serves.
+const FILTER = document.querySelector("input.kb-filter");
+if (FILTER) {
+  const entries = [...document.querySelectorAll(".kb-entry")].map((entry) => [
+    entry,
+    [entry.querySelector("h3"), entry.querySelector(".kb-aliases")]
+      .map((part) => part?.textContent ?? "")
+      .join(" ")
+      .toLowerCase(),
+  ]);
+  const none = document.createElement("p");
+  none.className = "kb-no-match";
+  none.hidden = true;
+  none.textContent = FILTER.dataset.none ?? "";
+  FILTER.after(none);
+  FILTER.hidden = false;
+  FILTER.addEventListener("input", () => {
+    const query = FILTER.value.trim().toLowerCase();
+    let shown = 0;
+    for (const [entry, names] of entries) {
+      entry.hidden = query !== "" && !names.includes(query);
+      if (!entry.hidden) shown += 1;
+    }
+    for (const category of document.querySelectorAll(".kb-category")) {
+      category.hidden = !category.querySelector(".kb-entry:not([hidden])");
+    }
+    document.querySelector(".kb-index").hidden = query !== "";
+    none.hidden = shown > 0;
+  });
+}

@@ -5,7 +5,8 @@ the page. It allows the site's own scripts and, by their SHA-256 hashes, the
 inline scripts Material writes into each page (they differ by page depth,
 so the hashes are computed page by page); no other script runs, whatever a
 note contains. Styles may be inline (Material sets some from its script);
-images may come from any HTTPS host, since notes embed remote figures.
+images come from the site alone: a note's image on another host is a link
+to it (kb.linking.ExternalImages), never loaded with the page.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from html.parser import HTMLParser
 MARKER = '<meta name="kb-csp">'
 POLICY = (
     "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' https: data:; font-src 'self' data:; connect-src 'self'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
     "worker-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; "
     "form-action 'self'"
 )

@@ -271,6 +271,39 @@ class PaperExtension(Extension):
         md.treeprocessors.register(PaperLinker(md, self.titles, self.entry), "kb_papers", -3)
 
 
+class ExternalImages(Treeprocessor):
+    """An image on another host becomes a link to it: a page view loads
+    nothing from a third party (many readers are in mainland China, and the
+    host may be gone), and the reader who wants the image opens it."""
+
+    def __init__(self, md: Markdown, caption: Callable[[str, str], str]) -> None:
+        super().__init__(md)
+        self.caption = caption
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for index, image in enumerate(list(parent)):
+                source = image.get("src", "") if image.tag == "img" else ""
+                if not source.startswith(("http://", "https://", "//")):
+                    continue
+                link = Element("a", {"href": source, "class": "kb-image-link"})
+                link.text = self.caption(source, image.get("alt", ""))
+                link.tail = image.tail
+                parent.remove(image)
+                parent.insert(index, link)
+
+
+class ImageExtension(Extension):
+    """Turns images on other hosts into links, on every page."""
+
+    def __init__(self, caption: Callable[[str, str], str]) -> None:
+        super().__init__()
+        self.caption = caption
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.treeprocessors.register(ExternalImages(md, self.caption), "kb_external_images", -4)
+
+
 class MentionLinker(TextLinker):
     """Names of other topics in the text (“GPT的加法正确率”) link to those topics."""
 

@@ -24,6 +24,7 @@ from .render import (
     plain_text,
     relative,
     shorten,
+    tag_path,
     topic_path,
 )
 
@@ -189,7 +190,11 @@ def _paper(paper: Paper, cited: list[Cited], tags: tuple, context: Context) -> l
             "",
         ]
     if tags:
-        names = " · ".join(escape(context.tags[tag].name(context.language)) for tag in tags)
+        names = " · ".join(
+            f"[{escape(context.tags[tag].name(context.language))}]"
+            f"({relative(papers_path(), tag_path(tag))})"
+            for tag in tags
+        )
         lines += [f"*{messages('papers.tags')}*: {names}", ""]
     lines += _discussed_here(paper.id, cited, context)
     lines += [

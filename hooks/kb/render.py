@@ -417,45 +417,122 @@ def _shown_title(archive: Archive, digest: Digest, topic: Topic, language: str) 
 
 
 def render_glossary(terms: tuple[Term, ...], context: Context, source_language: str) -> str:
-    """Every term, grouped by category, each with a placeholder for where it is discussed."""
+    """Every term, grouped by category, each with a placeholder for where it is
+    discussed; first a filter (docs/assets/kb.js) and an index by initial."""
     messages = context.messages
     language = context.language
     other = next((lang for lang in terms[0].names if lang != language), language) if terms else ""
     ids = {term.id: term for term in terms}
     lines = [*REFERENCE_PAGE, f"# {messages('glossary.title')}", "", messages("glossary.intro"), ""]
+    label = html.escape(messages("glossary.filter"), quote=True)
+    none = html.escape(messages("glossary.no_match"), quote=True)
+    lines += [
+        f'<input type="search" class="kb-filter" hidden placeholder="{label}"'
+        f' aria-label="{label}" data-none="{none}">',
+        "",
+    ]
+    lines += _index_by_initial(terms, language, messages)
     for category in CATEGORIES:
         members = [term for term in terms if term.category == category]
         if not members:
             continue
-        lines += [f"## {messages(f'glossary.category.{category}')} {{ #category-{category} }}", ""]
-        members.sort(key=lambda term: slugify(term.names[language], max_length=200))
+        entries = [f"## {messages(f'glossary.category.{category}')} {{ #category-{category} }}", ""]
+        members.sort(key=lambda term: _sort_key(glossary_name(term, language)))
         for term in members:
-            heading = escape(term.names[language])
-            if term.names[other].lower() != term.names[language].lower():
-                heading += f' · *{escape(term.names[other])}*{{ lang="{other}" }}'
-            lines += [_heading(3, heading, term.id, term.names[language]), ""]
-            also = [
-                *term.abbreviations,
-                *term.aliases.get(language, ()),
-                *(term.aliases.get(other, ()) if language == source_language else ()),
-            ]
-            if also:
-                forms = (
-                    f"`{form}`" if form in term.abbreviations else escape(form) for form in also
-                )
-                lines += [f"*{messages('glossary.aliases')}*: " + " · ".join(forms), ""]
-            lines += [escape(term.short[language]), "", escape(term.long[language]), ""]
-            lines += [
-                f'**{messages("glossary.source")}**: *{escape(term.source)}*{{ lang="en" }}',
-                "{ .kb-source }",
-                "",
-            ]
-            related = [ids[r] for r in term.related if r in ids]
-            if related:
-                links = (f"[{escape(r.names[language])}](#{r.id})" for r in related)
-                lines += [f"*{messages('glossary.related')}*: " + " · ".join(links), ""]
-            lines += [f"{DISCUSSED_IN}{term.id}", ""]
+            entries += html_block(
+                "div.kb-entry",
+                _glossary_entry(term, language, other, source_language, ids, messages),
+            )
+        lines += html_block("div.kb-category", entries)
     return join_lines(lines)
+
+
+def glossary_name(term: Term, language: str) -> str:
+    """A term's name as readers of ``language`` know it: an English name of
+    three words or more goes by its abbreviation, "BERT (bidirectional encoder
+    representations from transformers)", and is filed under B."""
+    name = term.names[language]
+    latin = [a for a in term.abbreviations if a.isascii()]
+    if language == "en" and latin and len(name.split()) >= 3 and latin[0].lower() != name.lower():
+        return f"{latin[0]} ({name})"
+    return name
+
+
+def _sort_key(name: str) -> str:
+    return slugify(name, max_length=200)
+
+
+def _glossary_entry(
+    term: Term,
+    language: str,
+    other: str,
+    source_language: str,
+    ids: dict[str, Term],
+    messages: Messages,
+) -> list[str]:
+    name = glossary_name(term, language)
+    heading = escape(name)
+    if term.names[other].lower() != term.names[language].lower():
+        heading += f' · *{escape(term.names[other])}*{{ lang="{other}" }}'
+    lines = [_heading(3, heading, term.id, name), ""]
+    # Each form once, whatever its case (BERT, Bert, bert), and none that the
+    # heading already shows.
+    shown = {term.names[language].lower(), term.names[other].lower()}
+    also: list[str] = []
+    for form in (
+        *term.abbreviations,
+        *term.aliases.get(language, ()),
+        *(term.aliases.get(other, ()) if language == source_language else ()),
+    ):
+        if form.lower() not in shown:
+            shown.add(form.lower())
+            also.append(form)
+    if also:
+        forms = (f"`{form}`" if form in term.abbreviations else escape(form) for form in also)
+        lines += [f"*{messages('glossary.aliases')}*: " + " · ".join(forms), "{ .kb-aliases }", ""]
+    lines += [escape(term.short[language]), "", escape(term.long[language]), ""]
+    lines += [
+        f'**{messages("glossary.source")}**: *{_linked_sources(term.source)}*{{ lang="en" }}',
+        "{ .kb-source }",
+        "",
+    ]
+    related = [ids[r] for r in term.related if r in ids]
+    if related:
+        links = (f"[{escape(r.names[language])}](#{r.id})" for r in related)
+        lines += [f"*{messages('glossary.related')}*: " + " · ".join(links), ""]
+    return [*lines, f"{DISCUSSED_IN}{term.id}", ""]
+
+
+# An arXiv id as definitions' sources cite it: "arXiv 1701.06538", "arXiv:2006.16668".
+_ARXIV_CITED = re.compile(r"\barXiv[ :]?(\d{4}\.\d{4,5})\b")
+
+
+def _linked_sources(source: str) -> str:
+    """A term's sources as Markdown, each arXiv id a link to its abstract."""
+    parts, cursor = [], 0
+    for match in _ARXIV_CITED.finditer(source):
+        parts.append(escape(source[cursor : match.start()]))
+        parts.append(f"[arXiv {match[1]}](https://arxiv.org/abs/{match[1]})")
+        cursor = match.end()
+    return "".join([*parts, escape(source[cursor:])])
+
+
+def _index_by_initial(terms: tuple[Term, ...], language: str, messages: Messages) -> list[str]:
+    """Every term by its name's initial (a pinyin initial for Chinese), one
+    list item per initial: a short run of links each."""
+    by_initial: dict[str, list[tuple[str, str]]] = {}
+    for term in terms:
+        name = glossary_name(term, language)
+        key = _sort_key(name)
+        initial = key[:1].upper() if key[:1].isalpha() else "#"
+        by_initial.setdefault(initial, []).append((key, f"[{escape(name)}](#{term.id})"))
+    if not by_initial:
+        return []
+    lines = [f"**{messages('glossary.index')}**", "{ .kb-index-title }", ""]
+    for initial in sorted(by_initial):
+        links = " · ".join(link for _, link in sorted(by_initial[initial]))
+        lines.append(f"- **{initial}** {links}")
+    return html_block("div.kb-index", [*lines, ""])
 
 
 def terms_with_pages(terms: tuple[Term, ...], topics_of: Mapping[str, int]) -> tuple[Term, ...]:

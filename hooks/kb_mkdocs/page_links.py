@@ -13,7 +13,13 @@ from markdown.extensions import Extension
 from kb import papers, render
 from kb.archive import Sources
 from kb.glossary import Term, term_matcher
-from kb.linking import GlossaryExtension, Heading, MentionExtension, PaperExtension
+from kb.linking import (
+    GlossaryExtension,
+    Heading,
+    ImageExtension,
+    MentionExtension,
+    PaperExtension,
+)
 from kb.related import TopicKey
 from kb_mkdocs.build_state import LanguageRun
 
@@ -37,12 +43,16 @@ class PageLinks:
         self._papers = PaperExtension(
             self.paper_title, self.paper_entry, lambda: self._page.shows_a_note
         )
+        self._images = ImageExtension(self.image_caption)
+        self._image_titles = {reference.url: reference.titles for reference in sources.references}
+        self._messages = run.context.messages
+        self._language = language
         self._mentions_of_topics = MentionExtension(
             self.find_topics, self.topic_href, lambda: self._page.topic is not None
         )
 
     def extensions(self) -> list[Extension]:
-        return [self._glossary, self._papers, self._mentions_of_topics]
+        return [self._glossary, self._papers, self._mentions_of_topics, self._images]
 
     def term_href(self, term: Term) -> str | None:
         url = self._page.url_of(render.glossary_path())
@@ -59,6 +69,13 @@ class PageLinks:
     def paper_entry(self, paper_id: str) -> tuple[str, str] | None:
         url = self._page.url_of(render.papers_path())
         return None if url is None else (f"{url}#{papers.anchor(paper_id)}", self._index_label)
+
+    def image_caption(self, url: str, alt: str) -> str:
+        """What a link to an image on another host says: the image's title
+        from data/links.yml, else its alt text, else its address."""
+        titles = self._image_titles.get(url) or {}
+        caption = titles.get(self._language) or alt or papers.short_title(url)
+        return self._messages("image.external", caption=caption)
 
     def find_topics(self, text: str) -> list:
         here = self._page.topic
