@@ -459,6 +459,8 @@ def test_an_image_on_another_host_is_a_link_with_its_caption(real_site):
     ):
         page = real_site.page(f"{prefix}2023-11-12/addition-accuracy")
         assert not re.search(r'<img[^>]+src="(?:https?:)?//', page)
-        link = re.search(rf'<a class="kb-image-link" href="{re.escape(url)}"[^>]*>([^<]+)</a>', page)
+        link = re.search(
+            rf'<a class="kb-image-link" href="{re.escape(url)}"[^>]*>([^<]+)</a>', page
+        )
         assert link and caption in link[1], page[page.find("kb-image-link") - 200 :][:600]
         assert "img-src 'self' data:;" in page
