@@ -161,3 +161,23 @@ def test_a_question_heading_is_compact_on_a_phone(browser, server):
     body = page.locator("article p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size <= body * 1.25, (size, body)
     context.close()
+
+
+def test_the_glossary_filter_keeps_the_terms_a_reader_types(page, server):
+    page.goto(server + "en/glossary/")
+    field = page.locator("input.kb-filter")
+    assert field.is_visible()
+    field.fill("bert")
+    visible = page.locator(".kb-entry:visible")
+    names = [
+        " ".join(visible.nth(i).locator("h3, .kb-aliases").all_inner_texts())
+        for i in range(visible.count())
+    ]
+    assert names and all("bert" in name.lower() for name in names), names
+    assert any(name.startswith("BERT (bidirectional") for name in names)
+    assert page.locator(".kb-index").is_hidden()
+    field.fill("no such term at all")
+    assert page.locator(".kb-entry:visible").count() == 0
+    assert page.locator(".kb-no-match").is_visible()
+    field.fill("")
+    assert page.locator(".kb-entry:visible").count() > 100

@@ -424,11 +424,13 @@ def render_glossary(terms: tuple[Term, ...], context: Context, source_language: 
     other = next((lang for lang in terms[0].names if lang != language), language) if terms else ""
     ids = {term.id: term for term in terms}
     lines = [*REFERENCE_PAGE, f"# {messages('glossary.title')}", "", messages("glossary.intro"), ""]
-    label = html.escape(messages("glossary.filter"), quote=True)
-    none = html.escape(messages("glossary.no_match"), quote=True)
+    # Raw HTML in a page is text (kb.markup); the field is a pymdownx.blocks.html element.
+    label = messages("glossary.filter").replace('"', "'")
+    none = messages("glossary.no_match").replace('"', "'")
     lines += [
-        f'<input type="search" class="kb-filter" hidden placeholder="{label}"'
-        f' aria-label="{label}" data-none="{none}">',
+        f'/// html | input.kb-filter[type=search][hidden][placeholder="{label}"]'
+        f'[aria-label="{label}"][data-none="{none}"]',
+        "///",
         "",
     ]
     lines += _index_by_initial(terms, language, messages)
@@ -472,7 +474,7 @@ def _glossary_entry(
 ) -> list[str]:
     name = glossary_name(term, language)
     heading = escape(name)
-    if term.names[other].lower() != term.names[language].lower():
+    if term.names[other].lower() not in (term.names[language].lower(), *name.lower().split(" (")):
         heading += f' · *{escape(term.names[other])}*{{ lang="{other}" }}'
     lines = [_heading(3, heading, term.id, name), ""]
     # Each form once, whatever its case (BERT, Bert, bert), and none that the
