@@ -210,6 +210,35 @@ def server(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)
 
 
+def corpus_notes() -> dict[str, bytes]:
+    """The real notes of the folder ``KB_CORPUS`` names, read in place; none without it."""
+    named = os.environ.get("KB_CORPUS")
+    folder = (ROOT / named).resolve() if named else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
+
+
+@pytest.fixture(scope="session")
+def corpus_server(tmp_path_factory):
+    """The seed and the corpus notes, built and served under the project prefix."""
+    _require_browser()
+    notes = corpus_notes()
+    root = tmp_path_factory.mktemp("corpus")
+    handler = functools.partial(_QuietHandler, directory=str(root / "served"))
+    (root / "served").mkdir()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    docs = make_project(root, notes)
+    result = build_site(docs, root / "served" / PREFIX.strip("/"), site_url=url)
+    assert result.error is None, result.log
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield url, {"seed", *notes}
+    httpd.shutdown()
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def browser(server):
     from playwright.sync_api import sync_playwright

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
+import itertools
 import random
 import re
-from collections import defaultdict
 from urllib.parse import urljoin
 
 import pytest
@@ -47,101 +46,55 @@ def test_the_edges_are_the_models_relations():
     assert len(drawn.nodes) == len({n.id for n in drawn.nodes})
 
 
-def test_the_layout_is_deterministic_and_inside_the_drawing():
-    drawn = _seed_graph()
-    size = graph.size_for(drawn)
-    first, second = graph.layout(drawn, size), graph.layout(drawn, size)
-    assert first == second == SOURCES.graph_layout
-    assert all(0 < x < size and 0 < y < size for x, y in first.values())
+KINDS = {"topic": "话题", "term": "术语", "paper": "论文"}
 
 
-def _plain_layout(drawn: graph.Graph, size: float, iterations: int) -> dict:
-    """The layout as first written (positions and forces in dicts keyed by node id),
-    which ``graph.layout`` computes faster with the same arithmetic in the same order."""
-    count = len(drawn.nodes)
-    ideal = size / math.sqrt(count) * 1.4
-    position = {}
-    for index, node in enumerate(drawn.nodes):
-        radius = ideal * math.sqrt(index + 0.5) * 0.5
-        angle = index * 2.399963229728653
-        position[node.id] = [
-            size / 2 + radius * math.cos(angle),
-            size / 2 + radius * math.sin(angle),
-        ]
-    temperature = size / 10
-    for _ in range(iterations):
-        shift = {node_id: [0.0, 0.0] for node_id in position}
-        cells = defaultdict(list)
-        for node_id, (x, y) in position.items():
-            cells[(int(x // ideal), int(y // ideal))].append(node_id)
-        for (cx, cy), members in cells.items():
-            nearby = [
-                o
-                for dx in (-1, 0, 1)
-                for dy in (-1, 0, 1)
-                for o in cells.get((cx + dx, cy + dy), ())
-            ]
-            for node_id in members:
-                x, y = position[node_id]
-                for other in nearby:
-                    if other != node_id:
-                        dx, dy = x - position[other][0], y - position[other][1]
-                        distance = math.hypot(dx, dy) or 0.01
-                        force = ideal * ideal / distance
-                        shift[node_id][0] += dx / distance * force
-                        shift[node_id][1] += dy / distance * force
-        for edge in drawn.edges:
-            (x, y), (ox, oy) = position[edge.source], position[edge.target]
-            dx, dy = x - ox, y - oy
-            distance = math.hypot(dx, dy) or 0.01
-            force = distance * distance / ideal
-            for node_id, sign in ((edge.source, -1), (edge.target, 1)):
-                shift[node_id][0] += sign * dx / distance * force
-                shift[node_id][1] += sign * dy / distance * force
-        for node_id, (sx, sy) in shift.items():
-            length = math.hypot(sx, sy) or 0.01
-            step = min(length, temperature)
-            x = position[node_id][0] + sx / length * step
-            y = position[node_id][1] + sy / length * step
-            position[node_id] = [min(size - 12, max(12, x)), min(size - 12, max(12, y))]
-        temperature *= 0.94
-    return {node_id: (round(x, 1), round(y, 1)) for node_id, (x, y) in position.items()}
-
-
-def _random_graph(nodes: int, edges: int, seed: int) -> graph.Graph:
-    rng = random.Random(seed)
-    kinds = (graph.TOPIC, graph.TERM, graph.PAPER)
-    made = tuple(graph.Node(f"n{i}", rng.choice(kinds), f"n{i}") for i in range(nodes))
-    joined = tuple(
-        graph.Edge(*(node.id for node in rng.sample(made, 2)), graph.MENTIONS) for _ in range(edges)
-    )
-    return graph.Graph(made, joined)
-
-
-@pytest.mark.parametrize(
-    ("nodes", "edges", "seed"), [(1, 0, 0), (2, 1, 1), (60, 90, 2), (700, 1500, 3)]
-)
-def test_the_layout_places_every_node_where_the_plain_algorithm_does(nodes, edges, seed):
-    drawn = _random_graph(nodes, edges, seed)
-    size = graph.size_for(drawn)
-    iterations = 60 if nodes <= 400 else 25
-    assert graph.layout(drawn, size) == _plain_layout(drawn, size, iterations)
-    seed_graph = _seed_graph()
-    assert graph.layout(seed_graph, 500, 10) == _plain_layout(seed_graph, 500, 10)
-
-
-def test_every_node_is_a_named_link():
-    drawn = _seed_graph()
-    kinds = {"topic": "话题", "term": "术语", "paper": "论文"}
-    picture = graph.svg(drawn, SOURCES.graph_layout, 500, lambda n: f"#{n.id}", kinds, "关系图")
+def test_every_neighbour_is_a_named_link_on_its_own_row():
+    whole = _seed_graph()
+    centre = "topic:2023-11-12/length-extrapolation"
+    near = whole.neighbourhood(centre)
+    picture = graph.fan(near, centre, lambda n: f"#{n.id}", KINDS, "关系图")
     links = re.findall(
         r'<a class="kb-node kb-node--(\w+)" href="[^"]+" aria-label="([^"]+)">', picture
     )
-    assert len(links) == len(drawn.nodes)
-    assert all(label.startswith(kinds[kind] + ": ") for kind, label in links)
+    assert len(links) == len(near.nodes) - 1
+    assert all(label.startswith(KINDS[kind] + ": ") for kind, label in links)
+    # One row each, a row apart: no two names on one line.
+    rows = [float(y) for y in re.findall(r'<text x="[^"]+" y="([^"]+)"', picture)]
+    steps = [b - a for a, b in itertools.pairwise(rows)]
+    assert steps and all(abs(step - graph.ROW) < 1e-6 for step in steps)
     assert "<script" not in picture and "http" not in picture.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "room"),
+    [("GPT的加法正确率，随着位数的增加而降低", 120), ("catastrophic forgetting", 60), ("短", 50)],
+)
+def test_a_name_is_shortened_to_its_room_never_cut_by_the_frame(name, room):
+    shown = graph.shortened(name, room)
+    width = sum(graph.FONT if ord(c) > 0x2E80 else graph.FONT * 0.62 for c in shown)
+    assert width <= room
+    assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
+
+
+def test_the_archive_is_drawn_as_its_tags_and_the_tags_that_go_together():
+    counts, together = graph.tag_totals([["rag", "training"], ["rag"], ["rag", "training"], []])
+    assert counts == {"rag": 3, "training": 2} and together == {("rag", "training"): 2}
+    picture = graph.tag_map(
+        counts,
+        together,
+        {"rag": "检索增强", "training": "训练"},
+        lambda tag: f"tags/{tag}/",
+        "标签",
+        "标签图",
+    )
+    assert re.findall(r'aria-label="([^"]+)"><rect', picture) == [
+        "标签: 检索增强 (3)",
+        "标签: 训练 (2)",
+    ]
+    assert picture.count("<path") == 1
 
 
 def test_a_topics_neighbourhood_holds_what_it_joins():
@@ -154,16 +107,15 @@ def test_a_topics_neighbourhood_holds_what_it_joins():
     assert {n.id for n in near.nodes} == joined | {centre}
     # Its own lines only: the lines among its neighbours made a tangle.
     assert set(near.edges) == {e for e in drawn.edges if centre in (e.source, e.target)}
-    position = graph.radial(near, centre, 360)
-    assert position[centre] == (180, 180) and len(position) == len(near.nodes)
 
 
 @pytest.mark.build
 @pytest.mark.parametrize("prefix", ["", "en/"])
 def test_the_graph_page_and_each_topics_graph_are_built(real_site, prefix):
     page = real_site.page(f"{prefix}graph")
-    assert page.count('<a class="kb-node') == len(_seed_graph().nodes)
-    assert 'id="as-list"' in page
+    tagged = {tag for d in SOURCES.archive.digests for t in d.topics for tag in t.tags}
+    assert page.count('<a class="kb-node kb-node--tag') == len(tagged)
+    assert 'id="as-list"' in page and 'class="kb-graph-skip" href="#as-list"' in page
     topic = real_site.page(f"{prefix}2023-11-12/length-extrapolation")
     assert 'id="graph"' in topic and "kb-node--centre" in topic
     assert 'href="../../graph/"' in topic
@@ -211,9 +163,9 @@ def test_a_large_archive_draws_its_most_connected_nodes_and_the_edges_between_th
 
 def test_a_summarised_drawing_keeps_mentions_and_citations_between_the_nodes_placed():
     whole = _seed_graph()
-    assert graph.drawing(whole, [node.id for node in whole.nodes]) is whole
+    assert graph.listing(whole, [node.id for node in whole.nodes]) is whole
     placed = {node.id for node in whole.nodes[: len(whole.nodes) // 2]}
-    part = graph.drawing(whole, placed)
+    part = graph.listing(whole, placed)
     assert {node.id for node in part.nodes} == placed
     assert set(part.edges) == {
         edge
@@ -233,7 +185,7 @@ def test_a_dense_summary_keeps_each_nodes_share_of_lines_to_the_most_connected()
     )
     dense = graph.Graph((*topics, *terms), edges)
     placed = [node.id for node in (*topics[:100], *terms)]
-    part = graph.drawing(dense, placed)
+    part = graph.listing(dense, placed)
     assert len(part.edges) <= graph.DRAWN_EDGES
     share = graph.DRAWN_EDGES // 100
     for topic in topics[:100]:

@@ -11,25 +11,10 @@ hit rate.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
-import os
-import shutil
-import threading
 
 import pytest
 
-from conftest import (
-    FIXTURES,
-    PREFIX,
-    ROOT,
-    _QuietHandler,
-    _require_browser,
-    build_site,
-    make_project,
-    pages_of,
-    search,
-)
+from conftest import FIXTURES, pages_of, search
 
 pytestmark = pytest.mark.browser
 
@@ -49,34 +34,6 @@ NAMED = {
     "distillation",
     "extrapolation",
 }
-
-
-def _corpus_notes() -> dict[str, bytes]:
-    named = os.environ.get("KB_CORPUS")
-    folder = (ROOT / named).resolve() if named else None
-    if folder is None or not folder.is_dir():
-        return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
-
-
-@pytest.fixture(scope="module")
-def corpus_server(tmp_path_factory):
-    """The seed and the corpus notes, built and served under the project prefix."""
-    _require_browser()
-    notes = _corpus_notes()
-    root = tmp_path_factory.mktemp("vocabulary")
-    handler = functools.partial(_QuietHandler, directory=str(root / "served"))
-    (root / "served").mkdir()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    docs = make_project(root, notes)
-    result = build_site(docs, root / "served" / PREFIX.strip("/"), site_url=url)
-    assert result.error is None, result.log
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield url, {"seed", *notes}
-    httpd.shutdown()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_the_field_s_words_find_their_topics(browser, corpus_server):

@@ -52,8 +52,8 @@ class Sources:
     citations: dict[str, tuple[Citation, ...]]  # of each digest, by id (not translations)
     problems: tuple[Problem, ...]
     editor_notes: dict[str, tuple[editornotes.Placed, ...]] = field(default_factory=dict)
-    # The archive graph's layout, by node id: the same in every language.
-    graph_layout: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # The graph page's list: the most connected nodes, the same in every language.
+    graph_listed: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -270,7 +270,7 @@ def load(
         {term.id: term.names[source_language] for term in terms},
         {paper.id: paper.title for paper in known_papers},
     )
-    drawn = graph.most_connected(drawn)
+    listed = graph.most_connected(drawn)
     return Sources(
         archive,
         tags,
@@ -283,7 +283,7 @@ def load(
         cited,
         tuple(problems),
         placed,
-        graph.layout(drawn, graph.size_for(drawn)),
+        tuple(node.id for node in listed.nodes),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .archive import Sources
 from .edition import Edition
-from .graph import Graph, archive_graph, drawing
+from .graph import Graph, archive_graph, listing
 from .related import Mention, TopicKey, TopicNames, mentions
 
 
@@ -18,7 +18,7 @@ class CrossLinks:
     paper_names: dict[str, str]  # each known paper's short name, by id
     backlinks: dict[TopicKey, tuple[Mention, ...]]  # the topics that name each topic
     graph: Graph
-    drawn: Graph  # what the archive's drawing shows of it (kb.graph.drawing)
+    listed: Graph  # what the graph page lists of it (kb.graph.listing)
 
     @classmethod
     def of(cls, sources: Sources, edition: Edition) -> CrossLinks:
@@ -52,5 +52,5 @@ class CrossLinks:
             {paper.id: paper.short_name for paper in sources.papers},
             {key: tuple(found) for key, found in backlinks.items()},
             graph,
-            drawing(graph, sources.graph_layout),
+            listing(graph, sources.graph_listed),
         )

@@ -2,11 +2,13 @@
 
 The relations are the ones the site already computes (``kb.related``): a
 topic mentions the terms of its profile and cites its papers, and relates
-to the topics it shares the most with. The layout is computed at build
-time, deterministically (the same archive draws the same picture), and the
-drawing is plain SVG whose nodes are links: no script, no library, nothing
-from another host, and it works with the keyboard (each node is a link in
-reading order) beside a plain list that says the same.
+to the topics it shares the most with. Each drawing is plain SVG whose
+nodes are links, one row per node with its name beside it: names never
+overlap or run off the frame, a finger finds each row on a phone, and it
+works with the keyboard (each node a link in reading order). No script, no
+library, nothing from another host. A topic page draws its neighbourhood
+(:func:`fan`); the archive's page draws its tags (:func:`tag_map`) and lists
+every topic with what it joins.
 """
 
 from __future__ import annotations
@@ -159,16 +161,15 @@ def archive_graph(
     return Graph(tuple(nodes.values()), tuple(edges))
 
 
-# The archive's drawing shows at most this many nodes, and about this many
-# lines: beyond them, the page grows with the archive (6.5 MB of SVG at 1000
-# topics) and its names and lines run together. Every topic page draws its
-# own neighbourhood in full.
+# The graph page lists at most this many nodes, and about this many joins:
+# beyond them, the page would grow with the archive. Every topic page draws
+# its own neighbourhood in full.
 DRAWN = 160
 DRAWN_EDGES = 900
 
 
 def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
-    """The nodes the archive's drawing places: the whole graph while it has
+    """The nodes the graph page lists: the whole graph while it has
     at most ``most`` nodes; beyond, the ``most`` nodes with the most edges
     (the earlier in the graph first among equals) and the edges between them."""
     if len(graph.nodes) <= most:
@@ -181,11 +182,11 @@ def most_connected(graph: Graph, most: int = DRAWN) -> Graph:
     return graph.among(graph.nodes[i].id for i in ranked[:most])
 
 
-def drawing(whole: Graph, placed: Iterable[str]) -> Graph:
-    """What the archive's drawing shows of one language's graph: all of it,
-    or, where the layout placed only the most connected nodes, those nodes
-    and the mentions and citations between them. Related-topic edges follow
-    from shared terms and papers; each topic page lists and draws them."""
+def listing(whole: Graph, placed: Iterable[str]) -> Graph:
+    """What the graph page lists of one language's graph: all of it, or,
+    where only the most connected nodes are listed, those nodes and the
+    mentions and citations between them. Related-topic edges follow from
+    shared terms and papers; each topic page lists and draws them."""
     part = whole.among(placed)
     if len(part.nodes) == len(whole.nodes):
         return whole
@@ -211,170 +212,177 @@ def _strongest(graph: Graph, most: int = DRAWN_EDGES) -> Graph:
     return Graph(graph.nodes, tuple(edge for edge in graph.edges if edge in kept))
 
 
-def hubs(graph: Graph, least: int = 3) -> set[str]:
-    """The terms joined to at least ``least`` topics: the names a large drawing shows."""
-    degree: dict[str, int] = defaultdict(int)
-    for edge in graph.edges:
-        degree[edge.target] += 1
-    return {node.id for node in graph.nodes if node.kind == TERM and degree[node.id] >= least}
-
-
-def size_for(graph: Graph) -> float:
-    """The drawing's side: room for every node at about the same density."""
-    return max(480.0, round(28 * math.sqrt(len(graph.nodes))))
-
-
-def layout(
-    graph: Graph, size: float, iterations: int | None = None
-) -> dict[str, tuple[float, float]]:
-    """Positions in a ``size`` × ``size`` square, by a force layout that repeats itself.
-
-    Fruchterman and Reingold's springs, with repulsion only between nodes in
-    neighbouring cells of a grid, so that a thousand topics take a moment,
-    not minutes. Nodes start on a golden-angle spiral in graph order.
-    """
-    count = len(graph.nodes)
-    if count == 0:
-        return {}
-    # A large archive settles in fewer rounds: each costs a moment per thousand nodes.
-    iterations = iterations or (60 if count <= 400 else 25 if count <= 1000 else 15)
-    ideal = size / math.sqrt(count) * 1.4
-    position = {}
-    for index, node in enumerate(graph.nodes):
-        radius = ideal * math.sqrt(index + 0.5) * 0.5
-        angle = index * 2.399963229728653
-        position[node.id] = [
-            size / 2 + radius * math.cos(angle),
-            size / 2 + radius * math.sin(angle),
-        ]
-    # The loop works on node numbers and flat lists (a third of the time of
-    # dicts keyed by id), adding each node's forces in the same order, so the
-    # positions are the same to the last bit (tests/test_graph.py).
-    ids = list(position)
-    number = {node_id: index for index, node_id in enumerate(ids)}
-    xs = [position[node_id][0] for node_id in ids]
-    ys = [position[node_id][1] for node_id in ids]
-    joined = [(number[edge.source], number[edge.target]) for edge in graph.edges]
-    squared = ideal * ideal
-    hypot = math.hypot
-    temperature = size / 10
-    for _ in range(iterations):
-        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for node, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            cells[(int(x // ideal), int(y // ideal))].append(node)
-        shift_x = [0.0] * len(ids)
-        shift_y = [0.0] * len(ids)
-        for (cx, cy), members in cells.items():
-            nearby = [
-                (other, xs[other], ys[other])
-                for dx in (-1, 0, 1)
-                for dy in (-1, 0, 1)
-                for other in cells.get((cx + dx, cy + dy), ())
-            ]
-            for node in members:
-                x, y = xs[node], ys[node]
-                sx = sy = 0.0
-                for other, ox, oy in nearby:
-                    if other == node:
-                        continue
-                    dx, dy = x - ox, y - oy
-                    distance = hypot(dx, dy) or 0.01
-                    force = squared / distance
-                    sx += dx / distance * force
-                    sy += dy / distance * force
-                shift_x[node], shift_y[node] = sx, sy
-        for source, target in joined:
-            dx, dy = xs[source] - xs[target], ys[source] - ys[target]
-            distance = hypot(dx, dy) or 0.01
-            force = distance * distance / ideal
-            shift_x[source] += -1 * dx / distance * force
-            shift_y[source] += -1 * dy / distance * force
-            shift_x[target] += dx / distance * force
-            shift_y[target] += dy / distance * force
-        for node in range(len(ids)):
-            sx, sy = shift_x[node], shift_y[node]
-            length = hypot(sx, sy) or 0.01
-            step = min(length, temperature)
-            x = xs[node] + sx / length * step
-            y = ys[node] + sy / length * step
-            xs[node], ys[node] = min(size - 12, max(12, x)), min(size - 12, max(12, y))
-        temperature *= 0.94
-    return {node_id: (round(x, 1), round(y, 1)) for node_id, x, y in zip(ids, xs, ys, strict=True)}
-
-
-def radial(graph: Graph, centre: str, size: float) -> dict[str, tuple[float, float]]:
-    """``centre`` in the middle, its neighbours on a circle, topics, terms, papers in turn.
-
-    For a topic's own small graph: readable at once, and cheap enough for
-    every topic page of a large archive.
-    """
-    order = {TOPIC: 0, TERM: 1, PAPER: 2}
-    around = sorted(
-        (node for node in graph.nodes if node.id != centre), key=lambda n: order[n.kind]
-    )
-    middle = size / 2
-    position = {centre: (middle, middle)}
-    for index, node in enumerate(around):
-        angle = 2 * math.pi * index / max(len(around), 1) - math.pi / 2
-        ring = middle * (0.78 if index % 2 else 0.62)
-        position[node.id] = (
-            round(middle + ring * math.cos(angle), 1),
-            round(middle + ring * math.sin(angle), 1),
-        )
-    return position
-
-
+# The drawings of a topic's neighbourhood and of the archive's tags are lists
+# drawn: one row per node, its name beside it, so that names never overlap
+# and a finger finds each row (28 units: 24 px or more on a 390 px phone,
+# where the drawing is shown at its own size).
+WIDTH = 360
+ROW = 28
+FONT = 13  # units, kb.css: the drawing's text
+_NAME_RIGHT_MARGIN = 6
 RADIUS = {TOPIC: 6, TERM: 5, PAPER: 4}
 
 
-def svg(
+def shortened(name: str, room: float, font: float = FONT) -> str:
+    """``name``, or its start and "…", in about ``room`` units of text:
+    a wide (CJK) character takes a font's width, another about 0.62 of it."""
+
+    def width(text: str) -> float:
+        return sum(font if ord(char) > 0x2E80 else font * 0.62 for char in text)
+
+    if width(name) <= room:
+        return name
+    cut = name
+    while cut and width(cut + "…") > room:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def fan(
     graph: Graph,
-    position: dict[str, tuple[float, float]],
-    size: float,
+    centre: str,
     href: Callable[[Node], str | None],
     kinds: dict[str, str],
     label: str,
-    centre: str | None = None,
-    named: Iterable[str] | None = None,
 ) -> str:
-    """The drawing: edges under nodes, each node a link named by its kind and title.
-
-    ``kinds`` names each kind of node in the page's language; ``label``
-    names the whole drawing for assistive technology. The nodes in ``named``
-    (default: every node) show their name; the others show it on hover.
-    """
-    named = set(named) if named is not None else {node.id for node in graph.nodes}
-    parts = [
-        f'<svg class="kb-graph" viewBox="0 0 {size:g} {size:g}" role="group" data-search-exclude '
-        f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
-        '<g class="kb-graph-edges" aria-hidden="true">',
-    ]
-    for edge in graph.edges:
-        (x1, y1), (x2, y2) = position[edge.source], position[edge.target]
+    """A topic's neighbourhood: the topic on the left, a line to each node it
+    joins, one row each (topics, then terms, then papers), named in full on
+    hover and focus (title, aria-label) and shortened beside the dot to fit."""
+    order = {TOPIC: 0, TERM: 1, PAPER: 2}
+    around = sorted(
+        (node for node in graph.nodes if node.id != centre),
+        key=lambda node: (order[node.kind], node.label),
+    )
+    height = ROW * max(1, len(around)) + 16
+    middle = height / 2
+    dot_x, centre_x = 112, 24
+    name_x = dot_x + 12
+    room = WIDTH - name_x - _NAME_RIGHT_MARGIN
+    parts = [_svg_open(WIDTH, height, label, "kb-graph--rows")]
+    parts.append('<g class="kb-graph-edges" aria-hidden="true">')
+    rows = [(node, 8 + ROW * index + ROW / 2) for index, node in enumerate(around)]
+    for _, y in rows:
         parts.append(
-            f'<line class="kb-edge kb-edge--{edge.kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>'
+            f'<line class="kb-edge" x1="{centre_x}" y1="{middle:g}" x2="{dot_x}" y2="{y:g}"/>'
         )
     parts.append("</g>")
-    for node in graph.nodes:
-        x, y = position[node.id]
-        target = href(node)
-        name = f"{kinds[node.kind]}: {node.label}"
-        classes = f"kb-node kb-node--{node.kind}"
-        if node.id == centre:
-            classes += " kb-node--centre"
-        shape = (
-            f'<circle cx="{x}" cy="{y}" r="{RADIUS[node.kind] + (3 if node.id == centre else 0)}"/>'
-            f"<title>{escape(name)}</title>"
+    centre_node = next(node for node in graph.nodes if node.id == centre)
+    name = f"{kinds[centre_node.kind]}: {centre_node.label}"
+    parts.append(
+        f'<g class="kb-node kb-node--{centre_node.kind} kb-node--centre">'
+        f'<circle cx="{centre_x}" cy="{middle:g}" r="9"/><title>{escape(name)}</title></g>'
+    )
+    for node, y in rows:
+        parts.append(_row(node, dot_x, name_x, y, WIDTH - dot_x + 12, room, href(node), kinds))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _svg_open(width: float, height: float, label: str, kind: str) -> str:
+    return (
+        f'<svg class="kb-graph {kind}" viewBox="0 0 {width:g} {height:g}" width="{width:g}"'
+        f' height="{height:g}" role="group" data-search-exclude aria-label={quoteattr(label)}'
+        ' xmlns="http://www.w3.org/2000/svg">'
+    )
+
+
+def _row(
+    node: Node,
+    dot_x: float,
+    name_x: float,
+    y: float,
+    hit_width: float,
+    room: float,
+    target: str | None,
+    kinds: dict[str, str],
+    shown: str | None = None,
+    radius: float | None = None,
+) -> str:
+    """One node's row: a dot, its name shortened to ``room``, and (a link) a
+    target as tall as the row and as wide as dot and name."""
+    name = f"{kinds.get(node.kind, node.kind)}: {node.label}"
+    text = shortened(shown or node.label, room)
+    inner = (
+        f'<rect class="kb-hit" x="{dot_x - 12:g}" y="{y - ROW / 2:g}" width="{hit_width:g}"'
+        f' height="{ROW}"/>'
+        f'<circle cx="{dot_x:g}" cy="{y:g}" r="{radius or RADIUS[node.kind]:g}"/>'
+        f"<title>{escape(name)}</title>"
+        f'<text x="{name_x:g}" y="{y + FONT * 0.35:g}" aria-hidden="true">{escape(text)}</text>'
+    )
+    classes = f"kb-node kb-node--{node.kind}"
+    if target is None:
+        return f'<g class="{classes}">{inner}</g>'
+    return f'<a class="{classes}" href={quoteattr(target)} aria-label={quoteattr(name)}>{inner}</a>'
+
+
+TAG = "tag"
+
+
+def tag_totals(
+    tag_sets: Iterable[Iterable[str]],
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """How many topics carry each tag, and each pair of tags, of the topics'
+    ``tag_sets``."""
+    counts: dict[str, int] = defaultdict(int)
+    together: dict[tuple[str, str], int] = defaultdict(int)
+    for tags in tag_sets:
+        distinct = sorted(set(tags))
+        for index, tag in enumerate(distinct):
+            counts[tag] += 1
+            for other in distinct[index + 1 :]:
+                together[(tag, other)] += 1
+    return dict(counts), dict(together)
+
+
+def tag_map(
+    counts: dict[str, int],
+    together: dict[tuple[str, str], int],
+    names: dict[str, str],
+    href: Callable[[str], str | None],
+    kind_name: str,
+    label: str,
+) -> str:
+    """The archive at a glance, legible at any size: its tags, most topics
+    first, one row each with how many topics carry it, and a line between
+    two tags for the topics carrying both (the thicker, the more). Each tag
+    links to its listing; each topic page draws its own neighbourhood."""
+    tags = sorted(counts, key=lambda tag: (-counts[tag], tag))
+    height = ROW * max(1, len(tags)) + 16
+    dot_x = 40
+    name_x = dot_x + 14
+    room = WIDTH - name_x - _NAME_RIGHT_MARGIN
+    row_y = {tag: 8 + ROW * index + ROW / 2 for index, tag in enumerate(tags)}
+    most = max(counts.values(), default=1)
+    parts = [_svg_open(WIDTH, height, label, "kb-graph--rows")]
+    parts.append('<g class="kb-graph-edges" aria-hidden="true">')
+    heaviest = max(together.values(), default=1)
+    for (first, second), shared in sorted(together.items()):
+        if first not in row_y or second not in row_y:
+            continue
+        y1, y2 = row_y[first], row_y[second]
+        # An arc on the left of the column, wider the farther apart the rows.
+        bend = dot_x - min(dot_x - 4, abs(y2 - y1) / 3)
+        width = 0.6 + 2.4 * shared / heaviest
+        parts.append(
+            f'<path class="kb-edge" d="M{dot_x} {y1:g} Q{bend:g} {(y1 + y2) / 2:g} {dot_x} {y2:g}"'
+            f' style="stroke-width:{width:.2f}"/>'
         )
-        if node.id in named:
-            text = node.label if len(node.label) <= 16 else node.label[:15] + "…"
-            shape += f'<text x="{x + 8}" y="{y + 3}" aria-hidden="true">{escape(text)}</text>'
-        if target is None:
-            parts.append(f'<g class="{classes}">{shape}</g>')
-        else:
-            parts.append(
-                f'<a class="{classes}" href={quoteattr(target)} aria-label={quoteattr(name)}>'
-                f"{shape}</a>"
+    parts.append("</g>")
+    for tag in tags:
+        node = Node(f"{TAG}:{tag}", TAG, f"{names[tag]} ({counts[tag]})")
+        radius = 3 + 6 * math.sqrt(counts[tag] / most)
+        parts.append(
+            _row(
+                node,
+                dot_x,
+                name_x,
+                row_y[tag],
+                WIDTH - dot_x + 12,
+                room,
+                href(tag),
+                {TAG: kind_name},
+                radius=radius,
             )
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -978,6 +978,8 @@ def render_graph(graph, total: int, context: Context) -> str:
             "",
         ]
     lines += [
+        f"[{messages('graph.skip')}](#as-list){{ .kb-graph-skip }}",
+        "",
         GRAPH_MARKER,
         "",
         # Search leaves the list out: it names every topic, term and paper,

@@ -161,7 +161,7 @@ def site_pages(
     )
     pages.append(
         GeneratedPage(
-            render.graph_path(), render.render_graph(links.drawn, len(links.graph.nodes), context)
+            render.graph_path(), render.render_graph(links.listed, len(links.graph.nodes), context)
         )
     )
     return pages

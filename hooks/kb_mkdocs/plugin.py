@@ -39,7 +39,6 @@ from kb_mkdocs.search_pool import CompactSearchIndex, PagesToIndex, SearchPool
 _EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
 # The paragraphs render leaves where a graph is drawn: the archive's, or a topic's own.
 _DRAWING = re.compile(f"<p>{re.escape(render.GRAPH_MARKER)}([^<]*)</p>")
-_TOPIC_DRAWING_SIZE = 360.0
 
 
 class KnowledgeBase:
@@ -210,7 +209,7 @@ class KnowledgeBase:
 
     def _draw(self, centre: str | None, page: Page, files: Files) -> str:
         """The archive's graph (``centre`` None), or a topic's neighbourhood in it."""
-        build, run = self._current()
+        _, run = self._current()
         messages = run.context.messages
         kinds = {
             kind: messages(f"graph.kind.{kind}") for kind in (graph.TOPIC, graph.TERM, graph.PAPER)
@@ -227,25 +226,31 @@ class KnowledgeBase:
             return None if found is None else get_relative_url(found[0], page.url) + found[1]
 
         if centre is None:
-            drawn = run.links.drawn
-            return graph.svg(
-                drawn,
-                build.sources.graph_layout,
-                graph.size_for(drawn),
-                href,
-                kinds,
-                messages("graph.label"),
-                named=graph.hubs(drawn),
-            )
-        near = run.links.graph.neighbourhood(centre)
-        return graph.svg(
-            near,
-            graph.radial(near, centre, _TOPIC_DRAWING_SIZE),
-            _TOPIC_DRAWING_SIZE,
+            return self._draw_tags(page, files)
+        return graph.fan(
+            run.links.graph.neighbourhood(centre), centre, href, kinds, messages("graph.label")
+        )
+
+    def _draw_tags(self, page: Page, files: Files) -> str:
+        """The archive's tags: how many topics carry each, and which go together."""
+        build, run = self._current()
+        messages, language = run.context.messages, run.languages.current
+        counts, together = graph.tag_totals(
+            topic.tags for digest in build.sources.archive.digests for topic in digest.topics
+        )
+
+        def href(tag: str) -> str | None:
+            target = files.get_file_from_path(render.tag_path(tag))
+            return None if target is None else get_relative_url(target.url, page.url)
+
+        tags = run.context.tags
+        return graph.tag_map(
+            {tag: n for tag, n in counts.items() if tag in tags},
+            together,
+            {tag: tags[tag].name(language) for tag in counts if tag in tags},
             href,
-            kinds,
-            messages("graph.label"),
-            centre,
+            messages("graph.kind.tag"),
+            messages("graph.tags_label"),
         )
 
     # Before every other on_page_context: the search plugin's (0) indexes the page's HTML.
