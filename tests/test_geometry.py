@@ -88,3 +88,24 @@ def test_the_corpus_drawings_are_legible(browser, corpus_server, path, width, sc
     page = browser.new_page()
     _check(page, url + path, width, scheme, "corpus-" + path.strip("/").replace("/", "-"))
     page.close()
+
+
+def test_print_leaves_the_drawing_out(browser, server):
+    page = browser.new_page()
+    page.goto(server + "graph/")
+    page.emulate_media(media="print")
+    assert page.locator("svg.kb-graph").is_hidden()
+    assert page.locator("#as-list").is_visible()
+    page.close()
+
+
+def test_the_not_translated_notice_is_not_squeezed_on_a_phone(browser, corpus_server):
+    url, built = corpus_server
+    if len(built) == 1:
+        pytest.skip("KB_CORPUS is not set: untranslated pages are the corpus's")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(url + "en/2023-12-10/tao-lun-za-tan/")
+    notice = page.locator(".kb-notice > .admonition").first.bounding_box()
+    article = page.locator("article").first.bounding_box()
+    assert notice["width"] >= 0.9 * article["width"], (notice, article)
+    page.close()

@@ -1069,7 +1069,7 @@ def _untranslated(key: str, context: Context) -> list[str]:
     shows the topic's own words, not the notice (Material's data-search-exclude)."""
     messages = context.messages
     return [
-        "/// html | div[data-search-exclude]",
+        "/// html | div.kb-notice[data-search-exclude]",
         "",
         f'!!! warning "{messages("untranslated.title")}"',
         "",
