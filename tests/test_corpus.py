@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site, load_sources, make_project
-from kb import linkcheck, parse, render, yamlfile
+from kb import language, linkcheck, parse, render, yamlfile
 from kb.labels import split_label
 from kb.papers import arxiv_id
 from kb.render import plain_text
@@ -139,7 +139,9 @@ def _editions(site: Path, text: str, name: str, translated: bool) -> list[Path]:
     """Where a note's own text is shown: its language's edition, and untranslated ones."""
     note = parse.note_name(name)
     digest, _ = parse.parse_digest(text, path=name, date=note.date, language="zh", name=note.id)
-    own = site if parse.heading_language(digest, "zh") == "zh" else site / "en"
+    prose = language.prose_language(digest, "zh")
+    found = prose.language if prose else parse.heading_language(digest, "zh")
+    own = site if found == "zh" else site / "en"
     return [own] if translated else [site, site / "en"]
 
 
@@ -301,3 +303,20 @@ def test_a_real_week_added_again_under_another_date_is_caught(corpus, tmp_path):
     assert result.error is not None
     caught = [w for w in result.warnings if "KB120" in w]
     assert len(caught) == 1 and name in caught[0] and "20991231.md" in caught[0], result.log
+
+
+def test_every_corpus_notes_language_is_its_proses(corpus):
+    """Issue "A bilingual archive that stays bilingual": compression.md has English
+    headings over Chinese bullets; it was published as English."""
+    decided = {}
+    for name in _notes():
+        text = (corpus / name).read_text(encoding="utf-8")
+        note = parse.note_name(name)
+        if note is None or note.language:
+            continue
+        digest, _ = parse.parse_digest(text, path=name, date=note.date, language="zh", name=note.id)
+        prose = language.prose_language(digest, "zh")
+        decided[name] = (prose.language, round(prose.share, 2))
+    print("\nlanguage of each note's prose:", decided)
+    assert decided and all(found == "zh" for found, _ in decided.values()), decided
+    assert decided["compression.md"][0] == "zh"

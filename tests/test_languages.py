@@ -252,7 +252,24 @@ def test_the_chinese_edition_shows_an_english_note_under_a_notice(essay):
     assert 'class="kb-original" lang="en"' in page
     assert "Compression is prediction." in page
     assert "KB118" in essay.log and "KB119" in essay.log
+    # The log says why: how much of the prose is in each language.
+    assert "of its prose is in 'en'" in essay.log and "words in Latin letters" in essay.log
     assert essay.warnings == []
+
+
+def test_english_headings_over_chinese_prose_make_a_chinese_note(tmp_path):
+    """Issue "A bilingual archive that stays bilingual": compression.md's shape."""
+    note = (
+        "# Compression Notes\n\n## Arithmetic coding\n\n"
+        "* 算术编码是一种无损压缩方法，依赖一个概率模型来给出下一个符号的分布\n"
+        "* 模型越准，编码越短，这就是压缩即智能的出发点\n"
+    )
+    result = build_site(make_project(tmp_path, {"compression-notes.md": note}), tmp_path / "site")
+    assert result.error is None, result.log
+    page = result.page("compression-notes/arithmetic-coding")
+    assert "算术编码" in page and "本话题还没有中文版本" not in page
+    assert "Not translated yet" in result.page("en/compression-notes/arithmetic-coding")
+    assert "KB118" not in result.log
 
 
 def test_an_english_note_is_listed_searched_and_fed_like_any_other(essay):

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from . import editornotes, glossary, graph, related, repeats
 from . import messages as messages_module
 from .glossary import Term, term_matcher
+from .language import prose_language
 from .messages import Messages
 from .metadata import DigestMeta, Tag, parse_sidecar, parse_tags
 from .model import Archive, Digest, Problem, Severity, chronological
@@ -376,13 +377,20 @@ def _reserved(languages: tuple[str, ...]) -> frozenset[str]:
 def _source_language(
     digest: Digest, metadata: DigestMeta | None, default: str, languages: tuple[str, ...]
 ) -> tuple[Digest, list[Problem]]:
-    """The language a note is written in: its sidecar's, else its headings'."""
+    """The language a note is written in: its sidecar's, else its prose's
+    (:mod:`kb.language`), else, for a note without prose, its headings'."""
     if metadata is not None and metadata.language is not None:
         return replace(digest, language=metadata.language), []
-    found = heading_language(digest, default)
+    prose = prose_language(digest, default)
+    found = prose.language if prose is not None else heading_language(digest, default)
     if found == default or found not in languages:
         return digest, []
     where = digest.title_line or (digest.topics[0].line if digest.topics else 1)
+    why = (
+        prose.describe()
+        if prose is not None
+        else "it has no prose, and no heading has a Han character"
+    )
     return replace(digest, language=found), [
         Problem(
             Severity.INFO,
@@ -390,8 +398,7 @@ def _source_language(
             digest.path,
             where,
             1,
-            f"no heading of this note has a Han character: it is published as written in "
-            f"'{found}', "
+            f"{why}: it is published as written in '{found}', "
             "and the other languages show it under a not-translated notice",
             f"if that is wrong, write 'language: {default}' in the note's {SIDECAR_SUFFIX} file",
         )

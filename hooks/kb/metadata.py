@@ -2,8 +2,8 @@
 
 A digest's sidecar freezes the URLs of published topics and lists their tags;
 a note whose file name is not a date (``compression.md``) can give its date,
-and any note the language it is written in, when its headings would say
-otherwise (see :func:`kb.parse.heading_language`)::
+and any note the language it is written in, when its prose would say
+otherwise (see :mod:`kb.language`)::
 
     date: 2023-10-22                  # optional
     language: en                      # optional
