@@ -180,6 +180,12 @@ CASES = [
         "data/editor-notes.yml:1:",
     ),
     Case(
+        "a translation's record that is not one",
+        {"docs/notes/20231112.en.yml": "topics: []\n"},
+        "KB305",
+        "docs/notes/20231112.en.yml:1:",
+    ),
+    Case(
         "an empty topic",
         {"docs/notes/20240202.md": "## 话题\n\n## 另一个\n\n内容\n"},
         "KB105",

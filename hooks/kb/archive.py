@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from . import editornotes, glossary, graph, related, repeats
+from . import editornotes, freshness, glossary, graph, related, repeats, scaffold
 from . import messages as messages_module
 from .glossary import Term, term_matcher
 from .language import prose_language
@@ -114,6 +114,9 @@ def load(
 
     digests: list[Digest] = []
     translations: dict[str, dict[str, Digest]] = {}
+    prints: dict[str, dict[str, str]] = {}  # each source topic's fingerprint, by digest id
+    records: dict[tuple[str, str], dict[str, str]] = {}  # what each translation translates
+    pending: dict[tuple[str, str], frozenset[str]] = {}  # a scaffold's untranslated topics
     cited: dict[str, tuple[Citation, ...]] = {}
     for path in sorted(notes_dir.glob("*.md")) if notes_dir.is_dir() else ():
         if path.name.startswith("_"):
@@ -165,6 +168,10 @@ def load(
         problems += found
         if text is None:
             continue
+        pending_lines: set[int] = set()
+        if language is not None:
+            # A scaffold's comments and pending marks (kb.scaffold), blanked.
+            text, pending_lines = scaffold.strip(text)
         metadata = None
         if language is None:
             metadata, found = _sidecar(path, shown, tags, languages)
@@ -196,10 +203,23 @@ def load(
                 )
             cited[digest.id] = tuple(citations(digest, matcher, text.split("\n")))
             placed[digest.id] = tuple(editornotes.place(corrections, digest, text.split("\n")))
+            prints[digest.id] = freshness.fingerprints(digest, text.split("\n"))
             problems += unknown_papers(digest, cited[digest.id], known_papers)
             digests.append(digest)
         else:
+            waiting = scaffold.pending_topics(digest, pending_lines, text.count("\n") + 1)
+            if waiting:
+                digest = replace(
+                    digest, topics=tuple(t for t in digest.topics if t.slug not in waiting)
+                )
+            pending[(language, digest.id)] = frozenset(waiting)
             translations.setdefault(language, {})[digest.id] = digest
+            record = path.with_suffix(freshness.RECORD_SUFFIX)
+            if record.exists():
+                records[(language, digest.id)], found = freshness.parse_record(
+                    _read(record), shown(record)
+                )
+                problems += found
 
     problems += editornotes.lost(
         corrections,
@@ -240,7 +260,8 @@ def load(
                     )
                 )
                 continue
-            by_id[digest_id], found = align(source, digest)
+            waiting = pending.get((digest.language, digest_id), frozenset())
+            by_id[digest_id], found = align(source, digest, waiting)
             problems += found
     for sidecar in sorted(notes_dir.glob(f"*{SIDECAR_SUFFIX}")) if notes_dir.is_dir() else ():
         note = sidecar.with_suffix(".md")
@@ -257,7 +278,15 @@ def load(
                 )
             )
 
-    archive = Archive(tuple(sorted(digests, key=chronological)), translations)
+    outdated: dict[str, dict[str, frozenset[str]]] = {}
+    for (language, digest_id), record in records.items():
+        shown_digest = translations.get(language, {}).get(digest_id)
+        if shown_digest is not None and digest_id in prints:
+            translated = {topic.slug for topic in shown_digest.topics}
+            outdated.setdefault(language, {})[digest_id] = frozenset(
+                freshness.outdated(record, prints[digest_id], translated)
+            )
+    archive = Archive(tuple(sorted(digests, key=chronological)), translations, outdated)
     problems += repeats.repeated_digests(archive.digests)
     relations = related.related(profiles)
     drawn = graph.archive_graph(

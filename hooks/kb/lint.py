@@ -108,6 +108,31 @@ def missing_summaries(digests, languages: tuple[str, ...]) -> list[Problem]:
     ]
 
 
+def outdated_translations(archive) -> list[Problem]:
+    """A located warning for each translated topic whose original changed since."""
+    problems = []
+    for language, by_id in archive.outdated.items():
+        for digest_id, slugs in by_id.items():
+            shown = archive.translations[language][digest_id]
+            source = archive.digest(digest_id)
+            for topic in shown.topics:
+                if topic.slug in slugs:
+                    problems.append(
+                        Problem(
+                            Severity.WARNING,
+                            "KB306",
+                            shown.path,
+                            topic.line,
+                            1,
+                            f"topic '{topic.slug}' translates an older text: "
+                            f"{source.path} changed after it was translated",
+                            "bring the translation up to date, then run: "
+                            f"python -m kb.translation mark {source.path}",
+                        )
+                    )
+    return problems
+
+
 def _raw_html(path: str, line: int, col: int) -> Problem:
     return Problem(
         Severity.WARNING,
@@ -143,7 +168,11 @@ def lint(root: Path, paths: list[Path]) -> list[Problem]:
         languages=languages,
         root=root,
     )
-    problems = [*sources.problems, *missing_summaries(sources.archive.digests, languages)]
+    problems = [
+        *sources.problems,
+        *missing_summaries(sources.archive.digests, languages),
+        *outdated_translations(sources.archive),
+    ]
     notes = sorted((root / "docs" / "notes").glob("*.md"))
     wanted = {path.resolve() for path in paths}
     for note in notes:

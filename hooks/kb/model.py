@@ -210,11 +210,24 @@ class Archive:
 
     digests: tuple[Digest, ...]
     translations: dict[str, dict[str, Digest]] = field(default_factory=dict)
+    # The translated topics whose source changed since they were translated
+    # (kb.freshness), by language, then digest id.
+    outdated: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def translation(self, digest: Digest, language: str) -> Digest | None:
         if language == digest.language:
             return digest
         return self.translations.get(language, {}).get(digest.id)
+
+    def translation_state(self, digest: Digest, language: str, slug: str) -> str:
+        """Topic ``slug`` of ``digest`` in ``language``: ``translated``,
+        ``outdated`` (its source changed since) or ``missing``."""
+        shown = self.translation(digest, language)
+        if shown is None or shown.topic(slug) is None:
+            return "missing"
+        if slug in self.outdated.get(language, {}).get(digest.id, ()):
+            return "outdated"
+        return "translated"
 
     def digest(self, digest_id: str) -> Digest:
         """The digest with this id (its date, ``2023-11-12``)."""

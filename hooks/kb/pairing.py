@@ -35,8 +35,12 @@ def shape(nodes: tuple[Node, ...], depth: int = 0) -> list[str]:
     return skeleton
 
 
-def align(source: Digest, translation: Digest) -> tuple[Digest, list[Problem]]:
-    """The translation with the source's anchors, and every way the two drift apart."""
+def align(
+    source: Digest, translation: Digest, pending: frozenset[str] = frozenset()
+) -> tuple[Digest, list[Problem]]:
+    """The translation with the source's anchors, and every way the two drift
+    apart; the topics ``pending`` in a scaffold (:mod:`kb.scaffold`) are
+    untranslated on purpose, not drift."""
     problems: list[Problem] = []
 
     def report(severity: Severity, line: int, code: str, message: str, hint: str) -> None:
@@ -55,7 +59,7 @@ def align(source: Digest, translation: Digest) -> tuple[Digest, list[Problem]]:
     by_slug = {topic.slug: topic for topic in translation.topics}
     source_slugs = [topic.slug for topic in source.topics]
     for topic in source.topics:
-        if topic.slug not in by_slug:
+        if topic.slug not in by_slug and topic.slug not in pending:
             warn(
                 1,
                 "KB301",

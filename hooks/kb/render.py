@@ -235,6 +235,8 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     lines = _front_matter(topic.tags, context, described, listed, digest.id)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
+    elif archive.translation_state(digest, context.language, topic.slug) == "outdated":
+        lines += _outdated(digest, topic, context)
     source_line = messages(
         "topic.source",
         digest=digest_title_markdown(digest, messages),
@@ -371,6 +373,7 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
     path = translations_path()
     total = sum(len(digest.topics) for digest in archive.digests)
     done = dict.fromkeys(targets, 0)
+    outdated = dict.fromkeys(targets, 0)
     body: list[str] = []
     for digest in reversed(archive.digests):
         link = relative(path, digest_path(digest))
@@ -385,18 +388,22 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
         for topic in digest.topics:
             states = []
             for target in targets:
-                shown = archive.translation(digest, target)
-                translated = shown is not None and shown.topic(topic.slug) is not None
-                done[target] += translated
-                states.append(
-                    messages("translations.translated" if translated else "translations.missing")
-                )
+                state = archive.translation_state(digest, target, topic.slug)
+                done[target] += state == "translated"
+                outdated[target] += state == "outdated"
+                states.append(messages(f"translations.{state}"))
             title = _shown_title(archive, digest, topic, context.language).replace("|", "\\|")
             topic_link = relative(path, topic_path(digest, topic))
             body.append(f"| [{title}]({topic_link}) | " + " | ".join(states) + " |")
         body.append("")
     summary = [
-        messages("translations.summary", language=target, translated=done[target], total=total)
+        messages(
+            "translations.summary",
+            language=target,
+            translated=done[target],
+            outdated=outdated[target],
+            total=total,
+        )
         for target in targets
     ]
     lines = [
@@ -1062,6 +1069,25 @@ def _front_matter(
 
 def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _outdated(digest: Digest, topic: Topic, context: Context) -> list[str]:
+    """The notice of a translation whose original changed after it was made."""
+    messages = context.messages
+    text = messages("outdated.text")
+    if context.source_url:
+        url = f"{context.source_url}/{posixpath.basename(digest.path)}#L{topic.line}"
+        text += " " + messages("outdated.link", url=url)
+    return [
+        "/// html | div.kb-notice[data-search-exclude]",
+        "",
+        f'!!! warning "{messages("outdated.title")}"',
+        "",
+        "    " + text,
+        "",
+        "///",
+        "",
+    ]
 
 
 def _untranslated(key: str, context: Context) -> list[str]:
