@@ -42,6 +42,17 @@ def test_a_record_is_what_mark_writes_and_parse_reads():
     }
 
 
+def _translation(project, *arguments: str) -> subprocess.CompletedProcess:
+    """``python -m kb.translation …`` as a translator runs it, in ``project``."""
+    return subprocess.run(
+        [sys.executable, "-m", "kb.translation", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _project(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "data", project / "data")
@@ -76,13 +87,7 @@ def test_a_changed_original_flags_its_translation_until_marked(tmp_path):
     assert len(warned) == 1 and "docs/notes/20231112.en.md:" in warned[0]
     assert "knowledge-updates" in warned[0] and "kb.translation mark" in warned[0]
     # The translator brings it up to date and marks it: the notice goes.
-    marked = subprocess.run(
-        [sys.executable, "-m", "kb.translation", "mark", "docs/notes/20231112.md"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    marked = _translation(project, "mark", "docs/notes/20231112.md")
     assert marked.returncode == 0, marked.stderr
     assert "recorded docs/notes/20231112.en.yml" in marked.stdout
     again = build_site(docs, tmp_path / "site2")
@@ -92,13 +97,7 @@ def test_a_changed_original_flags_its_translation_until_marked(tmp_path):
 
 
 def test_mark_needs_a_source_note(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "kb.translation", "mark", "docs/notes/20231112.en.md"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _translation(ROOT, "mark", "docs/notes/20231112.en.md")
     assert done.returncode != 0 and "give a source note" in done.stderr
 
 
@@ -128,13 +127,7 @@ def _scaffolded(tmp_path):
     project, docs = _project(tmp_path)
     note = docs / "notes" / "20240301.md"
     note.write_text(SOURCE, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "kb.translation", "scaffold", "docs/notes/20240301.md"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _translation(project, "scaffold", "docs/notes/20240301.md")
     assert done.returncode == 0, done.stderr
     return project, docs, docs / "notes" / "20240301.en.md"
 
