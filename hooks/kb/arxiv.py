@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from pathlib import Path
 
+from .lint import project_sources
 from .papers import arxiv_id, parse_papers
 
 API = "https://export.arxiv.org/api/query"
@@ -167,17 +168,7 @@ def downloader(
 
 def missing_cited(root: Path) -> list[str]:
     """The arXiv ids the notes cite that ``data/papers.yml`` has no entry for."""
-    from .archive import load
-    from .lint import site_languages
-
-    languages = site_languages(root)
-    sources = load(
-        root / "docs" / "notes",
-        root / "data",
-        source_language=languages[0],
-        languages=languages,
-        root=root,
-    )
+    sources, _ = project_sources(root)
     known = {paper.id for paper in sources.papers}
     cited = (
         citation.key

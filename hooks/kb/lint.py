@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import yamlfile
-from .archive import load
+from .archive import Sources, load
 from .labels import split_label
 from .model import Problem, Severity
 from .parse import note_name
@@ -86,6 +86,19 @@ def site_languages(root: Path) -> tuple[str, ...]:
             default = [entry["locale"] for entry in languages if entry.get("default")]
             return tuple(dict.fromkeys([*default, *(entry["locale"] for entry in languages)]))
     raise SystemExit(f"{root / 'mkdocs.yml'}: no i18n plugin naming the site's languages")
+
+
+def project_sources(root: Path, notes_dir: Path | None = None) -> tuple[Sources, tuple[str, ...]]:
+    """The project at ``root`` read as the build reads it, and its languages."""
+    languages = site_languages(root)
+    sources = load(
+        notes_dir or root / "docs" / "notes",
+        root / "data",
+        source_language=languages[0],
+        languages=languages,
+        root=root,
+    )
+    return sources, languages
 
 
 def missing_summaries(digests, languages: tuple[str, ...]) -> list[Problem]:
@@ -160,14 +173,7 @@ def check_yaml(text: str, path: str) -> list[Problem]:
 
 def lint(root: Path, paths: list[Path]) -> list[Problem]:
     """Every problem in the project (``paths`` empty) or in the given files."""
-    languages = site_languages(root)
-    sources = load(
-        root / "docs" / "notes",
-        root / "data",
-        source_language=languages[0],
-        languages=languages,
-        root=root,
-    )
+    sources, languages = project_sources(root)
     problems = [
         *sources.problems,
         *missing_summaries(sources.archive.digests, languages),

@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 from . import freshness, scaffold
-from .archive import Sources, load
+from .archive import Sources
 from .glossary import term_matcher
-from .lint import site_languages
+from .lint import project_sources, site_languages
 from .parse import note_name
 from .source import decode
 
@@ -28,10 +28,7 @@ def _sources(note: Path, root: Path) -> tuple[Sources, str]:
     name = note_name(note.name)
     if name is None or name.language is not None:
         raise SystemExit(f"{note}: give a source note (YYYYMMDD.md or words-with-dashes.md)")
-    languages = site_languages(root)
-    sources = load(
-        note.parent, root / "data", source_language=languages[0], languages=languages, root=root
-    )
+    sources, _ = project_sources(root, note.parent)
     return sources, name.id
 
 
