@@ -95,16 +95,15 @@ def parse(
 def place(notes: tuple[EditorNote, ...], digest: Digest, source_lines: list[str]) -> list[Placed]:
     """Where each note lands in ``digest``, if it does: after the node holding
     the first line, of the topics it is about, that holds its quote."""
-    ends = [topic.line for topic in digest.topics[1:]] + [len(source_lines) + 1]
-    spans = list(zip(digest.topics, ends, strict=False))  # no topics: no spans
+    spans = list(digest.topic_spans(len(source_lines)))
     placed = []
     for note in notes:
         found = next(
             (
                 Placed(topic.slug, node_path, note)
-                for topic, end in spans
+                for topic, start, end in spans
                 if _about(note, digest, topic)
-                for number in range(topic.line, end)
+                for number in range(start, end)
                 if note.quote in source_lines[number - 1]
                 and (node_path := _holding(topic.body, number)) is not None
             ),

@@ -35,9 +35,8 @@ def fingerprint(lines: list[str]) -> str:
 
 def topic_lines(digest: Digest, source_lines: list[str]) -> Iterator[tuple[Topic, list[str]]]:
     """Each topic of ``digest`` with its source lines, heading to the next topic."""
-    ends = [topic.line for topic in digest.topics[1:]] + [len(source_lines) + 1]
-    for topic, end in zip(digest.topics, ends, strict=False):
-        yield topic, source_lines[topic.line - 1 : end - 1]
+    for topic, start, end in digest.topic_spans(len(source_lines)):
+        yield topic, source_lines[start - 1 : end - 1]
 
 
 def fingerprints(digest: Digest, source_lines: list[str]) -> dict[str, str]:

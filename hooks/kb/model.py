@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -202,6 +203,12 @@ class Digest:
 
     def topic(self, slug: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.slug == slug), None)
+
+    def topic_spans(self, line_count: int) -> Iterator[tuple[Topic, int, int]]:
+        """Each topic with its first line and the line after its last (the next
+        topic's heading, or past the note's ``line_count`` lines), 1-based."""
+        ends = [topic.line for topic in self.topics[1:]] + [line_count + 1]
+        yield from ((topic, topic.line, end) for topic, end in zip(self.topics, ends, strict=False))
 
 
 @dataclass(frozen=True)

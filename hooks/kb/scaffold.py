@@ -56,11 +56,10 @@ def strip(text: str) -> tuple[str, set[int]]:
 
 def pending_topics(digest: Digest, pending: set[int], line_count: int) -> set[str]:
     """The slugs of the topics holding a pending line: not translated yet."""
-    ends = [topic.line for topic in digest.topics[1:]] + [line_count + 1]
     return {
         topic.slug
-        for topic, end in zip(digest.topics, ends, strict=False)
-        if any(topic.line <= line < end for line in pending)
+        for topic, start, end in digest.topic_spans(line_count)
+        if any(start <= line < end for line in pending)
     }
 
 
