@@ -254,7 +254,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     source_line += " · " + context.last_updated(shown_digest or digest)
     if context.source_url:
         origin = shown_digest or digest
-        url = f"{context.source_url}/{posixpath.basename(origin.path)}#L{(shown or topic).line}"
+        url = _source_url(context, origin, (shown or topic).line)
         source_line += " · " + messages("topic.view_source", line=(shown or topic).line, url=url)
     about = [source_line, "{: .kb-source }", "", *_neighbours(archive, digest, path, messages)]
     return join_lines(lines + title + about + body)
@@ -1076,12 +1076,22 @@ def _outdated(digest: Digest, topic: Topic, context: Context) -> list[str]:
     messages = context.messages
     text = messages("outdated.text")
     if context.source_url:
-        url = f"{context.source_url}/{posixpath.basename(digest.path)}#L{topic.line}"
-        text += " " + messages("outdated.link", url=url)
+        text += " " + messages("outdated.link", url=_source_url(context, digest, topic.line))
+    return _notice(messages("outdated.title"), text)
+
+
+def _untranslated(key: str, context: Context) -> list[str]:
+    messages = context.messages
+    return _notice(messages("untranslated.title"), messages(key, link=context.translate_url))
+
+
+def _notice(title: str, text: str) -> list[str]:
+    """A notice at the top of a page, kept out of search: a result shows the
+    topic's own words, not the notice (Material's data-search-exclude)."""
     return [
         "/// html | div.kb-notice[data-search-exclude]",
         "",
-        f'!!! warning "{messages("outdated.title")}"',
+        f'!!! warning "{title}"',
         "",
         "    " + text,
         "",
@@ -1090,20 +1100,9 @@ def _outdated(digest: Digest, topic: Topic, context: Context) -> list[str]:
     ]
 
 
-def _untranslated(key: str, context: Context) -> list[str]:
-    """The notice of a page not translated yet, kept out of search: a result
-    shows the topic's own words, not the notice (Material's data-search-exclude)."""
-    messages = context.messages
-    return [
-        "/// html | div.kb-notice[data-search-exclude]",
-        "",
-        f'!!! warning "{messages("untranslated.title")}"',
-        "",
-        "    " + messages(key, link=context.translate_url),
-        "",
-        "///",
-        "",
-    ]
+def _source_url(context: Context, digest: Digest, line: int) -> str:
+    """Where ``line`` of ``digest``'s file is on the forge."""
+    return f"{context.source_url}/{posixpath.basename(digest.path)}#L{line}"
 
 
 def _editor_notes(
