@@ -59,13 +59,11 @@ def mark(note: Path, root: Path) -> list[Path]:
     """
     sources, digest_id = _sources(note, root)
     source = sources.archive.digest(digest_id)
-    name = note_name(note.name)
     text, _ = decode(note.read_bytes(), str(note))
     prints = freshness.fingerprints(source, (text or "").split("\n"))
     written = []
     for language, by_id in sorted(sources.archive.translations.items()):
-        shown = by_id.get(name.id)
-        if shown is None:
+        if digest_id not in by_id:
             continue
         translation = note.with_name(f"{note.stem}.{language}.md")
         # Every topic: one a scaffold still holds pending is translated from
