@@ -20,7 +20,7 @@ from .model import Digest, Turn, walk
 from .urls import BARE_URL
 
 HAN_CHARACTERS_PER_WORD = 1.5
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Han character
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Blocks that are not prose: code, raw HTML, tables of figures.
 _NOT_PROSE = frozenset({"fence", "code_block", "html_block", "table"})
@@ -59,7 +59,7 @@ def prose_language(digest: Digest, han: str = "zh", latin: str = "en") -> ProseL
     han_characters = latin_words = 0
     for text in _prose(digest):
         text = _NOT_PROSE_INLINE.sub(" ", text)
-        han_characters += len(_HAN.findall(text))
+        han_characters += len(HAN.findall(text))
         latin_words += len(_LATIN_WORD.findall(text))
     han_words = han_characters / HAN_CHARACTERS_PER_WORD
     if not han_words and not latin_words:

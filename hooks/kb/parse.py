@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .labels import split_label
+from .language import HAN
 from .metadata import DigestMeta, TopicMeta
 from .model import (
     Chunk,
@@ -95,7 +96,6 @@ def note_name(file_name: str) -> NoteName | None:
     return NoteName(date.isoformat(), date, match["language"])
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -108,7 +108,7 @@ def heading_language(digest: Digest, default: str, latin: str = "en") -> str:
     an essay such as ``compression.md`` gives all of them in English.
     """
     titles = [digest.title, *(topic.title for topic in digest.topics)]
-    if any(_HAN.search(title) for title in titles):
+    if any(HAN.search(title) for title in titles):
         return default
     return latin if any(_LATIN.search(title) for title in titles) else default
 
