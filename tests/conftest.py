@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import functools
 import http.server
+import importlib
 import logging
 import os
 import shutil
@@ -23,6 +24,15 @@ SEED_NOTES = ROOT / "docs" / "notes"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 sys.path.insert(0, str(ROOT / "hooks"))
+
+# The engine the suite runs: ``mkdocs`` (MkDocs 1.6, or MkDocs-NG installed in
+# its place) or ``properdocs`` (KB_ENGINE=properdocs), which serves every
+# ``mkdocs.*`` import, the in-process builds' included, from ``properdocs.*``.
+ENGINE = os.environ.get("KB_ENGINE", "mkdocs")
+if ENGINE != "mkdocs":
+    importlib.import_module(f"{ENGINE}.replacement")
+# The command a contributor runs: ``python -m mkdocs`` or ``python -m properdocs``.
+ENGINE_COMMAND = [sys.executable, "-m", ENGINE]
 
 
 @dataclass
@@ -87,10 +97,12 @@ def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> B
     from mkdocs.config import load_config
 
     handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    previous_level = logger.level
-    logger.setLevel(logging.INFO)
+    # ProperDocs logs as properdocs.*; Material and i18n log as mkdocs.* on every engine.
+    loggers = [logging.getLogger(name) for name in dict.fromkeys(("mkdocs", ENGINE))]
+    previous_levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     result = BuildResult(site)
     try:
         config = load_config(
@@ -104,8 +116,9 @@ def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> B
     except BaseException as error:
         result.error = error
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
+        for logger, level in zip(loggers, previous_levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
     result.records = handler.records
     return result
 
@@ -113,7 +126,7 @@ def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> B
 def build_with_cli(site: Path, **env: str) -> None:
     """``mkdocs build --strict`` of the real site in a process of its own, with ``env`` set."""
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        [*ENGINE_COMMAND, "build", "--strict", "--quiet", "--site-dir", str(site)],
         cwd=ROOT,
         check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},

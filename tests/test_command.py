@@ -15,14 +15,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ENGINE, ENGINE_COMMAND, ROOT
 
 pytestmark = pytest.mark.build
 
@@ -265,7 +264,7 @@ def run_build(project: Path, *args: str, env: dict[str, str] | None = None) -> R
     process it starts (fork server, workers) shares that session."""
     started = time.monotonic()
     build = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site", *args],
+        [*ENGINE_COMMAND, "build", "--site-dir", "site", *args],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PARALLEL": "1", **(env or {})},
         stdout=subprocess.PIPE,
@@ -366,9 +365,10 @@ KnowledgeBase.on_post_page = _marked
 
 @needs_proc
 @pytest.mark.parametrize("start", ["forkserver", "spawn"])
-def test_every_language_is_built_by_the_projects_own_hooks(tmp_path, start):
+def test_every_language_is_built_by_the_projects_own_hooks_and_engine(tmp_path, start):
     """Not by another copy of them installed in the environment (``pip install .``,
-    then the checkout changed): the English pages are built by a worker process."""
+    then the checkout changed), nor by MkDocs where the command was ProperDocs
+    (installed beside it for Material): the English pages are built by a worker process."""
     project = _project(tmp_path, {})
     (project / "hooks").unlink()
     shutil.copytree(
@@ -380,8 +380,13 @@ def test_every_language_is_built_by_the_projects_own_hooks(tmp_path, start):
     plugin.write_text(plugin.read_text(encoding="utf-8") + _MARKED, encoding="utf-8")
     run = run_build(project, env={"KB_WORKER_START": start})
     assert run.returncode == 0, run.output
+    generators = set()
     for page in ("index.html", "en/index.html", "en/2023-11-12/index.html"):
-        assert "<!-- this project's hooks -->" in (project / "site" / page).read_text(), page
+        html = (project / "site" / page).read_text()
+        assert "<!-- this project's hooks -->" in html, page
+        generators.add(re.search(r'<meta name="generator" content="([^"]+)"', html)[1])
+    assert len(generators) == 1, generators
+    assert (ENGINE == "properdocs") == ("ProperDocs" in generators.pop())
     assert run.left == []
 
 
@@ -390,7 +395,7 @@ def test_every_language_is_built_by_the_projects_own_hooks(tmp_path, start):
 def test_a_build_interrupted_ends_promptly_with_nothing_left(tmp_path, signal_number):
     project = _project(tmp_path, {})
     build = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"],
+        [*ENGINE_COMMAND, "build", "--site-dir", "site"],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PARALLEL": "1"},
         stdout=subprocess.DEVNULL,

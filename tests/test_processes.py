@@ -6,13 +6,20 @@ import multiprocessing
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_site, descendants, differing_files, make_project, running
+from conftest import (
+    ENGINE_COMMAND,
+    ROOT,
+    build_site,
+    descendants,
+    differing_files,
+    make_project,
+    running,
+)
 
 pytestmark = pytest.mark.build
 
@@ -20,7 +27,7 @@ pytestmark = pytest.mark.build
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads children from /proc")
 def test_a_build_killed_outright_leaves_no_process_behind(tmp_path):
     build = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(tmp_path / "s")],
+        [*ENGINE_COMMAND, "build", "--quiet", "--site-dir", str(tmp_path / "s")],
         cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PARALLEL": "1"},
         stdout=subprocess.DEVNULL,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, descendants, running
+from conftest import ENGINE, ROOT, descendants, running
 
 pytestmark = pytest.mark.build
 
@@ -91,7 +91,7 @@ def test_serve_rebuilds_an_edited_digest(project):
             "-W",
             "error::DeprecationWarning",
             "-m",
-            "mkdocs",
+            ENGINE,
             "serve",
             "-f",
             str(project / "mkdocs.yml"),

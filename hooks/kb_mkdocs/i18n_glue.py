@@ -10,9 +10,11 @@ puts right what every language's build writes to the same place.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 from copy import deepcopy
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -20,11 +22,28 @@ from urllib.parse import urljoin
 from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs_static_i18n import reconfigure
 
 from kb import sitemap
 from kb.sitepages import NOTES_FOLDER
 
 ROOT_PAGES = ("404.html", "sitemap.xml")
+
+
+def recognise_material_fork() -> None:
+    """Let i18n configure each language's Material when Material is MkDocs-NG's fork.
+
+    i18n 1.3 finds Material by the distribution name ``mkdocs-material``; on
+    MkDocs-NG, the same ``material`` package is installed as
+    ``mkdocs-ng-material``. Unrecognised, i18n warns (a stop under
+    ``--strict``) and leaves every language with the default's palette,
+    switcher and search language. Called before any ``on_config``: i18n reads
+    the version in its own ``on_config``.
+    """
+    if reconfigure.MATERIAL_VERSION is None:
+        # Neither distribution: i18n's own warning says so.
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            reconfigure.MATERIAL_VERSION = metadata.version("mkdocs-ng-material")
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ class LanguageBuilds:
         self._futures: dict[str, Future[Outcome]] = {}
         self.indexes: dict[str, PooledSearchIndex] = {}
         self._workers: list[workers.Worker] = []
-        level = logging.getLogger("mkdocs").getEffectiveLevel()
+        level = logging.getLogger(workers.engine()).getEffectiveLevel()
         requests = []
         for language in languages:
             folder = Path(tempfile.mkdtemp(prefix=f".{site.name}-{language}-", dir=site.parent))
@@ -193,10 +193,12 @@ def build_language(request: Request, channel: Connection) -> Outcome:
     from mkdocs.config import load_config
 
     collected = _Collect()
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.handlers[:] = [collected]
-    mkdocs_log.propagate = False
-    mkdocs_log.setLevel(request.log_level)
+    # ProperDocs logs as properdocs.*, and Material and i18n as mkdocs.* still.
+    for name in {"mkdocs", workers.engine()}:
+        log = logging.getLogger(name)
+        log.handlers[:] = [collected]
+        log.propagate = False
+        log.setLevel(request.log_level)
     failure = None
     try:
         config = load_config(request.config_file, **request.options, site_dir=request.site_dir)
@@ -206,7 +208,9 @@ def build_language(request: Request, channel: Connection) -> Outcome:
     except Abort as error:
         failure = str(error.message)
     except Exception as error:
-        logging.getLogger("mkdocs.plugins.kb").exception("building '%s' failed", request.language)
+        logging.getLogger(f"{workers.engine()}.plugins.kb").exception(
+            "building '%s' failed", request.language
+        )
         failure = f"building '{request.language}' failed: {error}"
     return Outcome(collected.records, failure)
 

@@ -45,6 +45,8 @@ class KnowledgeBase:
     """The state of the build under way, and the events that make its pages."""
 
     def __init__(self) -> None:
+        # Made as MkDocs loads the hook, before any plugin's on_config.
+        i18n_glue.recognise_material_fork()
         self._build: Build | None = None
         self._run: LanguageRun | None = None
         # A SOURCE_DATE_EPOCH given by whoever runs the build wins over the content's.

@@ -10,6 +10,7 @@ no longer fork by default).
 from __future__ import annotations
 
 import collections
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -51,6 +52,23 @@ _GRACE_SECONDS = 5.0
 _HOOKS = str(Path(__file__).resolve().parent.parent)
 
 
+def engine() -> str:
+    """The package the build runs on: ``mkdocs`` (MkDocs or MkDocs-NG), or ``properdocs``.
+
+    ProperDocs serves every ``mkdocs.*`` import from ``properdocs.*`` once
+    ``properdocs.replacement`` is imported, which its command does; its
+    loggers are named ``properdocs.*``.
+    """
+    return sys.modules["mkdocs"].__name__
+
+
+def _engine_preload() -> tuple[str, ...]:
+    """What a worker imports before MkDocs, to run on the build's engine: a fork
+    server would otherwise import MkDocs itself, installed beside ProperDocs
+    for Material, and build the other languages with another engine."""
+    return (f"{engine()}.replacement",) if engine() != "mkdocs" else ()
+
+
 def parallel_enabled() -> bool:
     """Whether the build may start workers: a second CPU, and ``KB_PARALLEL`` is not ``0``."""
     if os.environ.get(PARALLEL_SWITCH, "1") == "0":
@@ -73,7 +91,7 @@ def start_method() -> BaseContext:
     chosen = os.environ.get(START_METHOD_SWITCH, "forkserver")
     if chosen == "forkserver" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(_PRELOAD))
+        context.set_forkserver_preload([*_engine_preload(), *_PRELOAD])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -153,8 +171,13 @@ class Worker:
 
     def _start_and_send(self) -> None:
         try:
+            # The initializer travels pickled, to be unpickled once the worker
+            # runs on the build's engine: unpickling imports its module, and MkDocs.
             process = self._context.Process(
-                target=_serve, args=(self._theirs, self._initializer), name=self.name, daemon=True
+                target=_serve,
+                args=(self._theirs, _engine_preload(), pickle.dumps(self._initializer)),
+                name=self.name,
+                daemon=True,
             )
             with self._lock:
                 if not self._stopped:
@@ -198,13 +221,17 @@ class Worker:
             )
 
 
-def _serve(connection: Connection, initializer: Callable[[], Any] | None) -> None:
+def _serve(connection: Connection, engine: tuple[str, ...], pickled_initializer: bytes) -> None:
     """In the worker: its tasks, one after another, until the build closes the pipe.
 
-    What the initializer returns is the worker's state, kept here (not in a
-    module) and handed to each task first.
+    ``engine`` is imported first (:func:`_engine_preload`: a spawned worker
+    does not run the build's ``__main__``). What the initializer returns is
+    the worker's state, kept here (not in a module) and handed to each task first.
     """
     end_with_parent()
+    for module in engine:
+        importlib.import_module(module)
+    initializer: Callable[[], Any] | None = pickle.loads(pickled_initializer)
     state = () if initializer is None else (initializer(),)
     while True:
         try:
