@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import compare_sites  # noqa: E402
+import compare_sites
 
 _PAGE = """<!doctype html><html><head><title>{title}</title>
 <meta name="generator" content="{generator}"><script>var x = "<article>";</script></head>
@@ -44,15 +44,15 @@ def _site(root: Path, pages: dict[str, dict[str, str]], asset: str = "bundle.1.j
 
 def test_sites_differing_outside_the_article_read_the_same(tmp_path):
     first = _site(tmp_path / "a", {"index.html": {}, "en/index.html": {}})
-    second = _site(
-        tmp_path / "b", {"index.html": {"generator": "ProperDocs"}, "en/index.html": {}}
-    )
+    second = _site(tmp_path / "b", {"index.html": {"generator": "ProperDocs"}, "en/index.html": {}})
     assert compare_sites.compare(first, second) == []
     assert compare_sites.main([str(first), str(second)]) == 0
 
 
 def test_every_difference_a_reader_sees_is_listed_with_its_page(tmp_path, capsys):
     first = _site(tmp_path / "a", {"index.html": {}, "x/index.html": {}, "gone/index.html": {}})
+    (first / "assets" / "javascripts").mkdir()
+    (first / "assets" / "javascripts" / "bundle.1234abcd.min.js").write_text("//")
     second = _site(
         tmp_path / "b",
         {"index.html": {"text": "Other text"}, "x/index.html": {"link": "../b/", "title": "U"}},
@@ -62,6 +62,11 @@ def test_every_difference_a_reader_sees_is_listed_with_its_page(tmp_path, capsys
     assert f"only in {first}: gone/index.html" in differences
     assert f"only in {first}: assets/bundle.1.js" in differences
     assert f"only in {second}: assets/bundle.2.js" in differences
+    # Another Material release's bundles: a note, not a difference.
+    assert not any("bundle.1234abcd" in line for line in differences)
+    assert compare_sites.bundles_apart(first, second) == [
+        "assets/javascripts/bundle.1234abcd.min.js"
+    ]
     assert "index.html: text differs: -Some text | +Other text" in differences
     assert "x/index.html: title 'T' ≠ 'U'" in differences
     assert any(d.startswith("x/index.html: links differs: -../a/ | +../b/") for d in differences)

@@ -227,15 +227,20 @@ def shortened(name: str, room: float, font: float = FONT) -> str:
     """``name``, or its start and "…", in about ``room`` units of text:
     a wide (CJK) character takes a font's width, another about 0.62 of it."""
 
-    def width(text: str) -> float:
-        return sum(font if ord(char) > 0x2E80 else font * 0.62 for char in text)
-
-    if width(name) <= room:
+    widths = [font if ord(char) > 0x2E80 else font * 0.62 for char in name]
+    if sum(widths) <= room:
         return name
-    cut = name
-    while cut and width(cut + "…") > room:
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
+    ellipsis = [font * 0.62]  # "…" is not a wide character
+    # The longest start that fits with "…" (a start is never wider than a
+    # longer one): found by halving, as a page lists thousands of names.
+    fits, too_long = 0, len(name)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if sum(widths[:middle] + ellipsis) <= room:
+            fits = middle
+        else:
+            too_long = middle
+    return name[:fits].rstrip() + "…"
 
 
 def fan(
