@@ -11,6 +11,7 @@ puts right what every language's build writes to the same place.
 from __future__ import annotations
 
 import gzip
+import logging
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,23 @@ def _set_locale(file: File, language: str, langs: Languages) -> None:
     file.localization = None if language == langs.default else language
     file.locale_alternate_of = language
     file.norm_src_uri = file.src_uri
+
+
+def _not_the_instant_navigation_warning(record: logging.LogRecord) -> bool:
+    return "compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+def allow_instant_navigation() -> None:
+    """Silence i18n's one warning about Material's instant navigation, which
+    fails a strict build: the language switcher would keep the first page's
+    links. Here it does not: its links load whole pages
+    (``overrides/partials/alternate.html``) and ``docs/assets/kb.js`` points
+    them at each page an instant navigation shows (``tests/test_instant.py``).
+    Before i18n's ``on_config``, which warns; adding the same function again
+    adds nothing."""
+    logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(
+        _not_the_instant_navigation_warning
+    )
 
 
 def page_alternates(context: dict[str, Any], config: MkDocsConfig) -> None:
