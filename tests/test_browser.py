@@ -87,7 +87,8 @@ def test_hovering_a_term_shows_its_definition(page, server, path, term, definiti
     assert definition in tooltip.inner_text()
     link.click()
     page.wait_for_url(f"**/glossary/#{term}")
-    assert page.locator(f"#{term}").is_visible()
+    # Instant navigation changes the address first and shows the page after.
+    page.locator(f"#{term}").wait_for(state="visible")
 
 
 def test_language_switcher_on_the_glossary(page, server):

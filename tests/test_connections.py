@@ -104,7 +104,7 @@ def test_a_recurring_topic_surfaces_as_related(two_weeks):
     assert two_weeks.error is None, two_weeks.log
     later = two_weeks.page("2023-11-19/mo-xing-wai-tui")
     related_section = later.split('id="related"', 1)[1]
-    first = re.search(r'<a href="([^"]+)">([^<]+)</a>', related_section)
+    first = re.search(r'<a data-preview href="([^"]+)">([^<]+)</a>', related_section)
     assert first.group(1) == "../../2023-11-12/length-extrapolation/"
     assert "共同：" in related_section and "长度外推" in related_section
     earlier = two_weeks.page("2023-11-12/length-extrapolation").split('id="related"', 1)[1]
@@ -146,10 +146,11 @@ def test_mentions_link_and_targets_show_backlinks(two_weeks):
     ) in chit_chat
     assert "不存在的话题名字" in chit_chat and chit_chat.count("kb-mention") == 1
     target = two_weeks.page("2023-11-12/addition-accuracy").split('id="mentioned-in"', 1)[1]
-    assert '<a href="../../2023-11-19/mo-xing-wai-tui/">模型外推</a>' in target
+    # Each previewed on hover (Material's data-preview), as the related topics are.
+    assert '<a data-preview href="../../2023-11-19/mo-xing-wai-tui/">模型外推</a>' in target
     extrapolation = two_weeks.page("2023-11-12/length-extrapolation")
     assert (
-        '<a href="../../2023-11-19/za-tan/">杂谈</a>'
+        '<a data-preview href="../../2023-11-19/za-tan/">杂谈</a>'
         in extrapolation.split('id="mentioned-in"', 1)[1]
     )
 

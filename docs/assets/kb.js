@@ -55,16 +55,17 @@ document.addEventListener(
 // On a touch screen a tap on a glossary term shows its definition in place;
 // a second tap on it, or the link in the box, opens the glossary. The
 // definition is the link's title, kept before Material's tooltips take it
-// (they run once the document has loaded, after this script).
+// (they take it on hover or focus; keepDefinitions runs as each page is
+// shown, below).
 const TOUCH = matchMedia("(hover: none)");
-for (const term of document.querySelectorAll("a.kb-term[title]")) {
-  term.dataset.kbDefinition = term.title;
-}
-// The glossary's name as the navigation gives it, in the page's language.
-const GLOSSARY_NAME = document
-  .querySelector('.md-tabs__link[href*="glossary/"], .md-nav__link[href*="glossary/"]')
-  ?.textContent.trim();
 let shownTerm = null;
+
+function keepDefinitions() {
+  for (const term of document.querySelectorAll("a.kb-term[title]")) {
+    term.dataset.kbDefinition = term.title;
+  }
+  shownTerm = null;
+}
 
 function closeDefinition() {
   document.querySelector(".kb-definition")?.remove();
@@ -82,14 +83,21 @@ document.addEventListener(
     const definition = term.dataset.kbDefinition;
     if (!TOUCH.matches || term === shownTerm || !definition) return;
     event.preventDefault();
+    // Material's instant navigation follows a link clicked anywhere in the
+    // body, prevented or not: the first tap must not reach it.
+    event.stopPropagation();
     closeDefinition();
+    // The glossary's name as the navigation gives it, in the page's language.
+    const glossaryName = document
+      .querySelector('.md-tabs__link[href*="glossary/"], .md-nav__link[href*="glossary/"]')
+      ?.textContent.trim();
     const box = document.createElement("span");
     box.className = "kb-definition";
     box.setAttribute("role", "note");
     box.textContent = `${definition} `;
     const more = document.createElement("a");
     more.href = term.href;
-    more.textContent = `${GLOSSARY_NAME || term.textContent} →`;
+    more.textContent = `${glossaryName || term.textContent} →`;
     box.append(more);
     term.after(box);
     shownTerm = term;
@@ -100,8 +108,9 @@ document.addEventListener(
 // The glossary's filter: terms whose name or alias holds what is typed; a
 // category with none left is hidden. Without JavaScript the field stays
 // hidden and the index by initial serves.
-const FILTER = document.querySelector("input.kb-filter");
-if (FILTER) {
+function setUpFilter() {
+  const field = document.querySelector("input.kb-filter");
+  if (!field) return;
   const entries = [...document.querySelectorAll(".kb-entry")].map((entry) => [
     entry,
     [entry.querySelector("h3"), entry.querySelector(".kb-aliases")]
@@ -112,11 +121,11 @@ if (FILTER) {
   const none = document.createElement("p");
   none.className = "kb-no-match";
   none.hidden = true;
-  none.textContent = FILTER.dataset.none ?? "";
-  FILTER.after(none);
-  FILTER.hidden = false;
-  FILTER.addEventListener("input", () => {
-    const query = FILTER.value.trim().toLowerCase();
+  none.textContent = field.dataset.none ?? "";
+  field.after(none);
+  field.hidden = false;
+  field.addEventListener("input", () => {
+    const query = field.value.trim().toLowerCase();
     let shown = 0;
     for (const [entry, names] of entries) {
       entry.hidden = query !== "" && !names.includes(query);
@@ -129,3 +138,26 @@ if (FILTER) {
     none.hidden = shown > 0;
   });
 }
+
+// The language switcher in the header stays when Material's instant
+// navigation replaces the page's content below it (mkdocs.yml); the page's
+// hreflang links in <head> are replaced with the page. Each switcher link
+// takes the path of its language's link, on the host serving the page (a
+// preview, mkdocs serve). Not on the first page, whose links the build wrote
+// relative, right also from a copy of the site opened as files.
+function pointSwitcherAtPage() {
+  for (const alternate of document.head.querySelectorAll("link[hreflang]")) {
+    const link = document.querySelector(`.md-select__link[hreflang="${alternate.hreflang}"]`);
+    if (link) link.href = new URL(new URL(alternate.href).pathname, location.href).href;
+  }
+}
+
+// Material's document$ emits the first page once it has loaded and each page
+// an instant navigation shows; this script itself runs once.
+let firstPage = true;
+document$.subscribe(() => {
+  keepDefinitions();
+  setUpFilter();
+  if (!firstPage) pointSwitcherAtPage();
+  firstPage = false;
+});

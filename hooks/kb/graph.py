@@ -317,7 +317,14 @@ def _row(
     classes = f"kb-node kb-node--{node.kind}"
     if target is None:
         return f'<g class="{classes}">{inner}</g>'
-    return f'<a class="{classes}" href={quoteattr(target)} aria-label={quoteattr(name)}>{inner}</a>'
+    # xlink:href, not href: Material's instant navigation and previews set
+    # every [href] of a page they load to itself, made absolute, which throws
+    # on an SVG link (its href is read-only) and stops them. An XLink
+    # attribute is not [href] to a selector, and links the same.
+    return (
+        f'<a class="{classes}" xlink:href={quoteattr(target)}'
+        f" aria-label={quoteattr(name)}>{inner}</a>"
+    )
 
 
 TAG = "tag"

@@ -14,7 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-_LINKING = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")}
+# xlink:href: the links of the graph's drawings (kb.graph).
+_LINKING = {
+    ("a", "href"),
+    ("a", "xlink:href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
 from .render import (
     LIST_OF_PLACES,
     NOT_SEARCHED,
+    PREVIEW,
     REFERENCE_PAGE,
     Context,
     bibliography_path,
@@ -286,7 +287,7 @@ def _place_items(places: list[list[Cited]], path: str, context: Context) -> list
             if item.citation.anchor != topic.slug
         )
         items.append(
-            f"- [{escape(plain_text(first.topic_title))}]({link})"
+            f"- [{escape(plain_text(first.topic_title))}]({link}){{ {PREVIEW} }}"
             + (f" ({sections})" if sections else "")
         )
     return items

@@ -846,6 +846,12 @@ RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR = "related", "mentioned-in", "gra
 # and a block with it: lists of other pages' titles, where a search for those
 # titles should not land.
 NOT_SEARCHED = "data-search-exclude"
+# Material shows a preview of the linked page on hover or focus for a link
+# with this attribute: the topic links of the lists of related, mentioning
+# and discussing topics and of the graph. Only those, not every link
+# (navigation.instant.preview): a glossary term's link keeps its definition
+# as its tooltip, which a preview would replace.
+PREVIEW = "data-preview"
 # The sections render_connections ends a topic page with.
 CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR})
 
@@ -887,7 +893,7 @@ def render_connections(
             reason = messages("related.shares", items=", ".join(shared[:6]))
             lines.append(
                 f"- [{escape(title)}]({relative(path, topic_path(other_digest, other))})"
-                f" · {other_digest.id} · *{escape(reason)}*"
+                f"{{ {PREVIEW} }} · {other_digest.id} · *{escape(reason)}*"
             )
         lines.append("")
     if backlinks:
@@ -903,7 +909,9 @@ def render_connections(
             title = _shown_title(archive, source_digest, source, context.language)
             target = relative(path, topic_path(source_digest, source))
             fragment = "" if mention.anchor == source.slug else f"#{mention.anchor}"
-            lines.append(f"- [{escape(title)}]({target}{fragment}) · {source_digest.id}")
+            lines.append(
+                f"- [{escape(title)}]({target}{fragment}){{ {PREVIEW} }} · {source_digest.id}"
+            )
         lines.append("")
     return lines
 
@@ -1007,11 +1015,13 @@ def render_graph(graph, total: int, context: Context) -> str:
             targets = joined.get(node.id, {}).get(kind, [])
             if targets:
                 items = ", ".join(
-                    f"[{escape(labels[t])}]({relative(path, node_path(t))})" for t in targets
+                    f"[{escape(labels[t])}]({relative(path, node_path(t))})"
+                    + (f"{{ {PREVIEW} }}" if kind in ("topic", "related") else "")
+                    for t in targets
                 )
                 parts.append(f"{messages(f'graph.list.{kind}')}: {items}")
         joins = " — " + "; ".join(parts) if parts else ""
-        lines.append(f"- [{escape(labels[node.id])}]({link}){joins}")
+        lines.append(f"- [{escape(labels[node.id])}]({link}){{ {PREVIEW} }}{joins}")
     return join_lines(lines)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import logging
 from copy import deepcopy
 from dataclasses import dataclass
 from importlib import metadata
@@ -141,6 +142,25 @@ def _set_locale(file: File, language: str, langs: Languages) -> None:
     file.localization = None if language == langs.default else language
     file.locale_alternate_of = language
     file.norm_src_uri = file.src_uri
+
+
+def _not_the_instant_navigation_warning(record: logging.LogRecord) -> bool:
+    return "compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+def allow_instant_navigation() -> None:
+    """Silence i18n's one warning about Material's instant navigation, which
+    fails a strict build: the language switcher would keep the first page's
+    links. Here it does not: its links load whole pages
+    (``overrides/partials/alternate.html``) and ``docs/assets/kb.js`` points
+    them at each page an instant navigation shows (``tests/test_instant.py``).
+    Before i18n's ``on_config``, which warns; adding the same function again
+    adds nothing."""
+    # i18n's logger is named for the engine: mkdocs.* or, on ProperDocs, properdocs.*.
+    engine = utils.__name__.partition(".")[0]
+    logging.getLogger(f"{engine}.plugins.mkdocs_static_i18n.reconfigure").addFilter(
+        _not_the_instant_navigation_warning
+    )
 
 
 def page_alternates(context: dict[str, Any], config: MkDocsConfig) -> None:

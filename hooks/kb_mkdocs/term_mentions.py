@@ -129,7 +129,7 @@ def _discussed_in(
             for _, section in entries
             if section.anchor and section.title != page.title
         )
-        link = f'<a href="{html.escape(url)}">{html.escape(page.title or "")}</a>'
+        link = f'<a href="{html.escape(url)}" {render.PREVIEW}>{html.escape(page.title or "")}</a>'
         items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
     return (
         f'<div class="kb-discussed" {render.NOT_SEARCHED}><p><em>{label}</em></p>'
