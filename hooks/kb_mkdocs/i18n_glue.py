@@ -27,6 +27,7 @@ from mkdocs_static_i18n import reconfigure
 
 from kb import sitemap
 from kb.sitepages import NOTES_FOLDER
+from kb_mkdocs.workers import engine
 
 ROOT_PAGES = ("404.html", "sitemap.xml")
 
@@ -157,8 +158,7 @@ def allow_instant_navigation() -> None:
     Before i18n's ``on_config``, which warns; adding the same function again
     adds nothing."""
     # i18n's logger is named for the engine: mkdocs.* or, on ProperDocs, properdocs.*.
-    engine = utils.__name__.partition(".")[0]
-    logging.getLogger(f"{engine}.plugins.mkdocs_static_i18n.reconfigure").addFilter(
+    logging.getLogger(f"{engine()}.plugins.mkdocs_static_i18n.reconfigure").addFilter(
         _not_the_instant_navigation_warning
     )
 

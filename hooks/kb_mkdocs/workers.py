@@ -221,15 +221,17 @@ class Worker:
             )
 
 
-def _serve(connection: Connection, engine: tuple[str, ...], pickled_initializer: bytes) -> None:
+def _serve(
+    connection: Connection, engine_modules: tuple[str, ...], pickled_initializer: bytes
+) -> None:
     """In the worker: its tasks, one after another, until the build closes the pipe.
 
-    ``engine`` is imported first (:func:`_engine_preload`: a spawned worker
+    ``engine_modules`` are imported first (:func:`_engine_preload`: a spawned worker
     does not run the build's ``__main__``). What the initializer returns is
     the worker's state, kept here (not in a module) and handed to each task first.
     """
     end_with_parent()
-    for module in engine:
+    for module in engine_modules:
         importlib.import_module(module)
     initializer: Callable[[], Any] | None = pickle.loads(pickled_initializer)
     state = () if initializer is None else (initializer(),)
