@@ -156,7 +156,7 @@ def allow_instant_navigation() -> None:
     (``overrides/partials/alternate.html``) and ``docs/assets/kb.js`` points
     them at each page an instant navigation shows (``tests/test_instant.py``).
     Before i18n's ``on_config``, which warns; adding the same function again
-    adds nothing."""
+    (a later build in the same process) adds nothing."""
     # i18n's logger is named for the engine: mkdocs.* or, on ProperDocs, properdocs.*.
     logging.getLogger(f"{engine()}.plugins.mkdocs_static_i18n.reconfigure").addFilter(
         _not_the_instant_navigation_warning

@@ -45,25 +45,21 @@ class KnowledgeBase:
     """The state of the build under way, and the events that make its pages."""
 
     def __init__(self) -> None:
-        # Made as MkDocs loads the hook, before any plugin's on_config.
+        # Made as MkDocs loads the hook (in every process building a language),
+        # before i18n's on_config, which reads Material's version and warns of
+        # navigation.instant.
         i18n_glue.recognise_material_fork()
+        i18n_glue.allow_instant_navigation()
         self._build: Build | None = None
         self._run: LanguageRun | None = None
         # A SOURCE_DATE_EPOCH given by whoever runs the build wins over the content's.
         self._given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
 
-    # Before mkdocs-static-i18n's on_config (-100), which warns of
-    # navigation.instant (mkdocs.yml) in every process building a language.
-    @event_priority(-90)
-    def _allow_instant_navigation(self, config: MkDocsConfig) -> MkDocsConfig:
-        i18n_glue.allow_instant_navigation()
-        return config
-
     # After mkdocs-static-i18n's on_config (-100), which sets the language being
     # built and its configuration, and the search plugin's (0), which makes a
     # new search index every build.
     @event_priority(-110)
-    def _begin_language(self, config: MkDocsConfig) -> MkDocsConfig:
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # jieba announces building its dictionary on stderr, where it has no cache yet.
         import jieba
 
@@ -102,8 +98,6 @@ class KnowledgeBase:
         else:
             search.search_index = CompactSearchIndex(words, **search.config)
         return config
-
-    on_config = CombinedEvent(_allow_instant_navigation, _begin_language)
 
     def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
         """A new build: its workers started first, to work while the notes are read."""
