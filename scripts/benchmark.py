@@ -567,9 +567,9 @@ def search_figures(site: Path, plain_site: Path, runs: int = 3) -> dict[str, flo
     """Milliseconds from focusing the search box to the first result shown,
     typing a query a reader would, median of ``runs`` per query: on a page
     that has settled (loaded, then idle) and on one just loaded (typing at
-    DOMContentLoaded), for the project's site and for plain's; then once per
-    query with the page's processes slowed ``SLOWDOWN`` times, as on a phone
-    (``_slow`` figures). Skipped without Playwright or Chromium."""
+    DOMContentLoaded), for the project's site and for plain's; then the same
+    with the page's processes slowed ``SLOWDOWN`` times, as on a phone
+    (``_slow`` figures; one run per query was within this machine's noise). Skipped without Playwright or Chromium."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -592,8 +592,8 @@ def search_figures(site: Path, plain_site: Path, runs: int = 3) -> dict[str, flo
                 for state, slowdown, repeats in (
                     ("settled", 1, runs),
                     ("loading", 1, runs),
-                    ("settled", SLOWDOWN, 1),
-                    ("loading", SLOWDOWN, 1),
+                    ("settled", SLOWDOWN, runs),
+                    ("loading", SLOWDOWN, runs),
                 ):
                     times = [
                         _first_result_ms(browser, url, query, state, slowdown)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import marshal
-import tempfile
 from pathlib import Path
 
 import jieba
@@ -42,10 +40,21 @@ def _runs(text: str) -> list[str]:
     return [*runs, run] if run else runs
 
 
-def test_the_seed_is_cut_as_jieba_cuts_it(jieba_itself):
-    cut = Segmenter(WORDS).cut
+def test_the_seed_is_cut_as_jieba_cuts_it(jieba_itself, tmp_path):
+    (tmp_path / "20231112.md").write_bytes(SEED.read_bytes())
+    cutter = Segmenter(WORDS)
+    cutter.learn_files([tmp_path])  # as a build learns its notes before its pages
     runs = _runs(SEED.read_text(encoding="utf-8"))
     assert len(runs) > 500
+    for run in runs:
+        assert cutter.cut(run) == WORD_BREAK.join(jieba_itself.cut(run)), run
+
+
+def test_runs_of_text_never_learned_are_cut_as_jieba_cuts_them(jieba_itself):
+    cut = Segmenter(WORDS).cut
+    # Runs of the seed's first lines, each with characters the segmenter has not seen.
+    runs = _runs(SEED.read_text(encoding="utf-8")[:3000])
+    assert len(runs) > 50
     for run in runs:
         assert cut(run) == WORD_BREAK.join(jieba_itself.cut(run)), run
 
@@ -88,12 +97,28 @@ def test_one_segmenter_per_set_of_words():
     assert segmenter.segmenter(WORDS) is not segmenter.segmenter(("外推",))
 
 
-def test_an_unreadable_dictionary_cache_is_rebuilt_not_a_failure(tmp_path, monkeypatch):
-    expected = segmenter.dictionary()
-    (tmp_path / "jieba.cache").write_bytes(b"not marshal")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    jieba.setLogLevel(logging.WARNING)
-    rebuilt = segmenter.dictionary()
-    assert rebuilt == expected
-    # jieba wrote a good cache in its place, which the next build reads.
-    assert marshal.loads((tmp_path / "jieba.cache").read_bytes()) == expected
+def test_a_segmenter_holds_only_the_words_its_text_can_hold(jieba_itself, tmp_path):
+    """jieba's whole dictionary is 70 MiB of a process's memory: the search
+    worker, or a build without workers, holds a few thousand of its words."""
+    (tmp_path / "20231112.md").write_bytes(SEED.read_bytes())
+    cutter = Segmenter(WORDS)
+    cutter.learn_files([tmp_path])
+    held = cutter._tokenizer.FREQ
+    assert 1000 < len(held) < len(jieba_itself.FREQ) / 50
+    assert cutter._tokenizer.total == jieba_itself.total
+    # Every word held is jieba's, at jieba's frequency (the glossary's words too).
+    assert all(jieba_itself.FREQ[word] == frequency for word, frequency in held.items())
+
+
+def test_notes_unchanged_are_not_read_again_and_changed_ones_are(tmp_path, monkeypatch):
+    note = tmp_path / "20240101.md"
+    note.write_text("## 话题\n\n知识冲突\n", encoding="utf-8")
+    cutter = Segmenter(WORDS)
+    cutter.learn_files([tmp_path])
+    learned = []
+    monkeypatch.setattr(cutter, "learn", learned.append)
+    cutter.learn_files([tmp_path])  # the build's other language
+    assert learned == []
+    note.write_text("## 话题\n\n复读机的问题\n", encoding="utf-8")
+    cutter.learn_files([tmp_path])  # the next build under mkdocs serve
+    assert len(learned) == 1 and "复读机的问题" in learned[0]

@@ -133,6 +133,11 @@ def project_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent
 
 
+def text_folders(config: MkDocsConfig) -> tuple[Path, Path]:
+    """The folders of the files every page's text comes from: the notes, and the data files."""
+    return Path(config.docs_dir), project_root(config) / DATA_FOLDER
+
+
 def read(config: MkDocsConfig, langs: Languages) -> Build:
     """This build's notes and data, read and checked; their problems reported."""
     root = project_root(config)

@@ -90,13 +90,14 @@ class KnowledgeBase:
         ]
         config.markdown_extensions += PageLinks(build.sources, run).extensions()
         words = searchindex.dictionary_words(build.sources.glossary, langs.default)
+        folders = build_state.text_folders(config)
         if build.channel is not None:
             # A worker's build: the default build indexes its pages, beside its own.
             search.search_index = PagesToIndex(build.channel, **search.config)
         elif build.search_pool is not None and langs.current == build.first:
-            search.search_index = build.search_pool.index(words, **search.config)
+            search.search_index = build.search_pool.index(words, folders, **search.config)
         else:
-            search.search_index = CompactSearchIndex(words, **search.config)
+            search.search_index = CompactSearchIndex(words, folders, **search.config)
         return config
 
     def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
@@ -115,7 +116,8 @@ class KnowledgeBase:
             if builds is not None:
                 words = searchindex.dictionary_words(build.sources.glossary, langs.default)
                 search = config.plugins["material/search"]
-                index = functools.partial(pool.index, words, **search.config)
+                folders = build_state.text_folders(config)
+                index = functools.partial(pool.index, words, folders, **search.config)
                 builds.hand_over(build.sources, build.updated, index)
         except BaseException:
             for started in (builds, pool):

@@ -72,9 +72,13 @@ class CompactSearchIndex(SearchIndex):
     the glossary terms it mentions, its Chinese cut with the glossary's words
     (``words``; jieba's dictionary splits 外推 into 外 + 推)."""
 
-    def __init__(self, words: tuple[str, ...] = (), **config: Any) -> None:
+    def __init__(
+        self, words: tuple[str, ...] = (), folders: tuple[Path, ...] = (), **config: Any
+    ) -> None:
         # This process's segmenter for the words, looked up once, not for every section.
-        self._cut = segmenter.segmenter(words).cut
+        cutter = segmenter.segmenter(words)
+        cutter.learn_files(folders)
+        self._cut = cutter.cut
         super().__init__(**config)
 
     def _segment_chinese(self, data: str) -> str:
@@ -163,9 +167,11 @@ class SearchPool:
         self._worker = workers.Worker("kb-index-worker", _start_worker)
         self._made = 0
 
-    def index(self, words: tuple[str, ...], **config: Any) -> PooledSearchIndex:
+    def index(
+        self, words: tuple[str, ...], folders: tuple[Path, ...], **config: Any
+    ) -> PooledSearchIndex:
         self._made += 1
-        return PooledSearchIndex(self._worker, self._made, words, **config)
+        return PooledSearchIndex(self._worker, self._made, words, folders, **config)
 
     def close(self) -> None:
         """The build is over, or has failed: the worker must not outlive it."""
@@ -182,7 +188,12 @@ class PooledSearchIndex(SearchIndex):
     """
 
     def __init__(
-        self, worker: workers.Worker, number: int, words: tuple[str, ...], **config: Any
+        self,
+        worker: workers.Worker,
+        number: int,
+        words: tuple[str, ...],
+        folders: tuple[Path, ...],
+        **config: Any,
     ) -> None:
         self._worker = worker
         self._number = number  # which of the worker's indexes this is
@@ -192,7 +203,7 @@ class PooledSearchIndex(SearchIndex):
         self._pending: list[Future] = []
         super().__init__(**config)
         # jieba's dictionary read while the first pages render.
-        self._submit(prepare, words)
+        self._submit(prepare, words, folders)
 
     def add_entry_from_context(self, page: Page) -> None:
         self._batch.append(PageToIndex.of(page))
@@ -252,9 +263,12 @@ class PackedEntries:
             yield from json.loads(zlib.decompress(batch))
 
 
-def prepare(made: dict[int, PackedEntries], words: tuple[str, ...]) -> None:
-    """In the worker: its segmenter for ``words``, ready before the first page comes."""
-    segmenter.segmenter(words)
+def prepare(
+    made: dict[int, PackedEntries], words: tuple[str, ...], folders: tuple[Path, ...]
+) -> None:
+    """In the worker: its segmenter for ``words``, with the dictionary's words
+    of the text under ``folders``, ready before the first page comes."""
+    segmenter.segmenter(words).learn_files(folders)
 
 
 def index_pages(
