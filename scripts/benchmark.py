@@ -70,7 +70,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 import yaml  # noqa: E402
 
-from kb import archive, render  # noqa: E402
+from kb import archive, indexpages  # noqa: E402
 
 TOPICS_PER_DIGEST = 8
 SENTENCES = [
@@ -249,7 +249,7 @@ def plain(folder: Path) -> None:
         languages=("zh", "en"),
         root=folder,
     )
-    nav = render.nav(sources.archive, sources.messages["zh"], "zh")
+    nav = indexpages.nav(sources.archive, sources.messages["zh"], "zh")
     # What a plain Material site of the same notes has: the home page, and
     # each digest's and topic's page; the project's index pages (glossary,
     # papers, graph, questions, tags, timeline…) are its features.
@@ -569,7 +569,8 @@ def search_figures(site: Path, plain_site: Path, runs: int = 3) -> dict[str, flo
     that has settled (loaded, then idle) and on one just loaded (typing at
     DOMContentLoaded), for the project's site and for plain's; then the same
     with the page's processes slowed ``SLOWDOWN`` times, as on a phone
-    (``_slow`` figures; one run per query was within this machine's noise). Skipped without Playwright or Chromium."""
+    (``_slow`` figures; one run per query was within this machine's noise).
+    Skipped without Playwright or Chromium."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, build_site, make_project
 from kb.labels import split_label
-from kb.render import plain_text
+from kb.writing import plain_text
 
 pytestmark = pytest.mark.build
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site, load_sources, make_project
-from kb import language, linkcheck, parse, render, yamlfile
+from kb import indexpages, language, linkcheck, parse, yamlfile
 from kb.labels import split_label
 from kb.papers import arxiv_id
-from kb.render import plain_text
+from kb.writing import plain_text
 
 pytestmark = pytest.mark.build
 
@@ -285,7 +285,7 @@ def test_every_question_of_every_note_is_listed_once_under_each_of_its_tags(buil
         for digest in (d for d in sources.archive.digests if d.id in ids):
             for topic in digest.topics:
                 tags = [tag for tag in topic.tags if tag in sources.tags] or ["untagged"]
-                for thread in render.questions(topic):
+                for thread in indexpages.questions(topic):
                     href = f'href="../../{digest.id}/{topic.slug}/#{thread.anchor}"'
                     found = {name: page.count(href) for name, page in lists.items()}
                     # Once on each tag's list (the lists are short enough for one page here).

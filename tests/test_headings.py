@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from markdown.extensions.toc import TocExtension
 
 from kb.model import Label, Role, Thread
-from kb.render import _nodes, toc_label
+from kb.notepages import _nodes
 from kb.slugs import slugify
+from kb.writing import toc_label
 
 EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "200"))
 

@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from conftest import ROOT, build_site, build_with_cli, differing_files, make_project
-from kb import csp, render, searchindex, sitemap, yamlfile
+from kb import csp, paths, searchindex, sitemap, yamlfile
 from kb.matching import NAME_END, NAME_START, FormMatcher
 from kb.related import (
     PAPER_WEIGHT,
@@ -99,7 +99,7 @@ _docs_paths = st.lists(_segments, min_size=1, max_size=4).map("/".join)
 @given(source=_docs_paths, target=_docs_paths)
 def test_links_between_pages_are_what_relpath_makes(source, target):
     expected = posixpath.relpath(target, posixpath.dirname(source) or ".")
-    assert render.relative(source, target) == expected
+    assert paths.relative(source, target) == expected
 
 
 def _brute_force_related(profiles: dict[TopicKey, Profile]) -> dict[TopicKey, list[TopicKey]]:

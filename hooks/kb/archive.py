@@ -23,7 +23,7 @@ from .papers import (
     parse_references,
 )
 from .parse import heading_language, note_name, parse_digest
-from .render import (
+from .paths import (
     glossary_path,
     graph_path,
     home_path,

@@ -12,13 +12,37 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .archive import Sources
+from .editornotes import Placed
+from .messages import Messages
+from .metadata import Tag
 from .model import Archive, Digest, Topic
 from .papers import Citation, citations, paper_matcher
+from .paths import digest_path, topic_path
 from .related import TopicKey
-from .render import digest_path, plain_text, topic_path
+from .writing import plain_text
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page of one language needs to know."""
+
+    language: str
+    messages: Messages
+    tags: dict[str, Tag]
+    translate_url: str
+    updated: dict[str, datetime.date] = field(default_factory=dict)
+    source_url: str = ""  # the notes folder on the forge, for links to a line
+    editor_notes: dict[str, tuple[Placed, ...]] = field(default_factory=dict)  # by digest id
+
+    def last_updated(self, digest: Digest) -> str:
+        """When the file behind a page last changed (git), else the digest's date."""
+        date = self.updated.get(digest.path, digest.date)
+        if date is None:
+            return self.messages("page.undated")
+        return self.messages("page.updated", date=date.isoformat())
 
 
 @dataclass(frozen=True)

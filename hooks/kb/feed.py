@@ -5,17 +5,10 @@ from __future__ import annotations
 import datetime
 from xml.sax.saxutils import escape
 
-from .edition import Edition
+from .edition import Context, Edition
+from .notepages import summary_line, topic_summary
+from .paths import digest_path, feed_path, home_path, topic_path
 from .related import TopicKey
-from .render import (
-    Context,
-    digest_path,
-    feed_path,
-    home_path,
-    summary_line,
-    topic_path,
-    topic_summary,
-)
 
 ENTRIES = 50
 _EPOCH = datetime.date(1970, 1, 1)

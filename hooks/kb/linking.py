@@ -22,8 +22,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .glossary import Term, TermFinder
+from .notepages import CONNECTION_ANCHORS
 from .papers import arxiv_id
-from .render import CONNECTION_ANCHORS
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption"}

@@ -7,26 +7,21 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .edition import Context
 from .model import Digest
+from .notepages import digest_title_markdown
 from .papers import Citation, Paper, Reference, anchor, bibtex, short_title
-from .render import (
+from .paths import bibliography_path, digest_path, papers_path, relative, tag_path, topic_path
+from .writing import (
     LIST_OF_PLACES,
     NOT_SEARCHED,
     PREVIEW,
     REFERENCE_PAGE,
-    Context,
-    bibliography_path,
-    digest_path,
-    digest_title_markdown,
     escape,
     html_block,
     join_lines,
-    papers_path,
     plain_text,
-    relative,
     shorten,
-    tag_path,
-    topic_path,
 )
 
 LABEL_LENGTH = 40

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from . import paperpage, render
+from . import indexpages, notepages, paperpage, paths
 from .archive import Sources
 from .crosslinks import CrossLinks
-from .edition import Edition
+from .edition import Context, Edition
 from .feed import atom
 from .papers import bibliography
 
@@ -40,9 +40,9 @@ def page_context(
     language: str,
     repository: str,
     updated: Mapping[str, datetime.date],
-) -> render.Context:
+) -> Context:
     """What the renderers need for pages in ``language``; ``repository`` is the forge's URL."""
-    return render.Context(
+    return Context(
         language=language,
         messages=sources.messages[language],
         tags=sources.tags,
@@ -57,7 +57,7 @@ def site_pages(
     sources: Sources,
     edition: Edition,
     links: CrossLinks,
-    context: render.Context,
+    context: Context,
     default_language: str,
     translations: tuple[str, ...],
     site_url: str,
@@ -68,24 +68,24 @@ def site_pages(
     """
     archive = sources.archive
     pages = [
-        GeneratedPage(render.home_path(), render.render_home(archive, context)),
-        GeneratedPage(render.tags_path(), render.render_tags(archive, context)),
+        GeneratedPage(paths.home_path(), indexpages.render_home(archive, context)),
+        GeneratedPage(paths.tags_path(), indexpages.render_tags(archive, context)),
         *(
-            GeneratedPage(render.tag_path(tag_id), render.render_tag(tag_id, context))
+            GeneratedPage(paths.tag_path(tag_id), indexpages.render_tag(tag_id, context))
             for tag_id in dict.fromkeys(
                 tag for digest in archive.digests for topic in digest.topics for tag in topic.tags
             )
             if tag_id in context.tags
         ),
-        GeneratedPage(render.timeline_path(), render.render_timeline(archive, context)),
-        GeneratedPage(render.questions_path(), render.render_questions(archive, context)),
+        GeneratedPage(paths.timeline_path(), indexpages.render_timeline(archive, context)),
+        GeneratedPage(paths.questions_path(), indexpages.render_questions(archive, context)),
         *(
             GeneratedPage(path, content)
-            for path, content in render.render_question_pages(archive, context)
+            for path, content in indexpages.render_question_pages(archive, context)
         ),
         GeneratedPage(
-            render.translations_path(),
-            render.render_translations(archive, context, translations),
+            paths.translations_path(),
+            indexpages.render_translations(archive, context, translations),
         ),
     ]
     for digest in archive.digests:
@@ -93,7 +93,9 @@ def site_pages(
         edit_uri = f"{NOTES_FOLDER}/{PurePosixPath(shown.path).name}"
         pages.append(
             GeneratedPage(
-                render.digest_path(digest), render.render_digest(archive, digest, context), edit_uri
+                paths.digest_path(digest),
+                notepages.render_digest(archive, digest, context),
+                edit_uri,
             )
         )
         for topic in digest.topics:
@@ -101,32 +103,32 @@ def site_pages(
             line = edition.topic_text(digest, topic).line
             pages.append(
                 GeneratedPage(
-                    render.topic_path(digest, topic),
-                    render.render_topic(archive, digest, topic, context),
+                    paths.topic_path(digest, topic),
+                    notepages.render_topic(archive, digest, topic, context),
                     f"{edit_uri}#L{line}",
                 )
             )
     prefix = "" if edition.language == default_language else f"{edition.language}/"
     pages.append(
         GeneratedPage(
-            render.feed_path(),
+            paths.feed_path(),
             atom(edition, context, site_url, prefix),
-            dest_uri=prefix + render.feed_path(),
+            dest_uri=prefix + paths.feed_path(),
         )
     )
     pages.append(
         GeneratedPage(
-            render.glossary_path(),
-            render.render_glossary(sources.glossary, context, default_language),
+            paths.glossary_path(),
+            indexpages.render_glossary(sources.glossary, context, default_language),
             f"../{DATA_FOLDER}/glossary.yml",
         )
     )
     topics_of = Counter(term for profile in sources.profiles.values() for term in profile.terms)
-    for term in render.terms_with_pages(sources.glossary, topics_of):
+    for term in indexpages.terms_with_pages(sources.glossary, topics_of):
         pages.append(
             GeneratedPage(
-                render.glossary_term_path(term.id),
-                render.render_term_places(term, context),
+                paths.glossary_term_path(term.id),
+                indexpages.render_term_places(term, context),
                 f"../{DATA_FOLDER}/glossary.yml",
             )
         )
@@ -139,7 +141,7 @@ def site_pages(
     ]
     pages.append(
         GeneratedPage(
-            render.papers_path(),
+            paths.papers_path(),
             paperpage.render_papers(sources.papers, sources.references, cited, context),
             f"../{DATA_FOLDER}/papers.yml",
         )
@@ -155,13 +157,14 @@ def site_pages(
     ids = {c.key for found in sources.citations.values() for c in found if c.is_paper}
     pages.append(
         GeneratedPage(
-            render.bibliography_path(),
+            paths.bibliography_path(),
             bibliography(tuple(p for p in sources.papers if p.id in ids)),
         )
     )
     pages.append(
         GeneratedPage(
-            render.graph_path(), render.render_graph(links.listed, len(links.graph.nodes), context)
+            paths.graph_path(),
+            indexpages.render_graph(links.listed, len(links.graph.nodes), context),
         )
     )
     return pages

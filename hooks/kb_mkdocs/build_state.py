@@ -24,9 +24,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import archive, history, render
+from kb import archive, history
 from kb.crosslinks import CrossLinks
-from kb.edition import Edition
+from kb.edition import Context, Edition
 from kb.model import Problem, Severity
 from kb.related import TopicKey
 from kb.sitepages import DATA_FOLDER, NOTES_FOLDER, page_context
@@ -119,7 +119,7 @@ class LanguageRun:
     languages: Languages
     edition: Edition
     links: CrossLinks
-    context: render.Context
+    context: Context
     page: CurrentPage
     mentions: TermMentions = field(default_factory=TermMentions)
     held: HeldContent = field(default_factory=HeldContent)  # note pages' HTML, compressed

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markdown.extensions import Extension
 
-from kb import papers, render
+from kb import papers, paths
 from kb.archive import Sources
 from kb.glossary import Term, term_matcher
 from kb.linking import (
@@ -55,7 +55,7 @@ class PageLinks:
         return [self._glossary, self._papers, self._mentions_of_topics, self._images]
 
     def term_href(self, term: Term) -> str | None:
-        url = self._page.url_of(render.glossary_path())
+        url = self._page.url_of(paths.glossary_path())
         return None if url is None else f"{url}#{term.id}"
 
     def report_term(self, term: Term, section: Heading, in_heading: bool = False) -> None:
@@ -67,7 +67,7 @@ class PageLinks:
         return self._paper_titles.get(paper_id) or f"arXiv:{paper_id}"
 
     def paper_entry(self, paper_id: str) -> tuple[str, str] | None:
-        url = self._page.url_of(render.papers_path())
+        url = self._page.url_of(paths.papers_path())
         return None if url is None else (f"{url}#{papers.anchor(paper_id)}", self._index_label)
 
     def image_caption(self, url: str, alt: str) -> str:
@@ -84,4 +84,4 @@ class PageLinks:
     def topic_href(self, target: TopicKey) -> str | None:
         if self._page.topic is None:
             return None
-        return self._page.url_of(render.topic_key_path(target.digest, target.slug))
+        return self._page.url_of(paths.topic_key_path(target.digest, target.slug))

@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import csp, graph, render, searchindex, sitepages
+from kb import csp, graph, indexpages, notepages, paths, searchindex, sitepages, writing
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
 from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
 from kb_mkdocs.build_state import Build, LanguageRun
@@ -37,8 +37,8 @@ from kb_mkdocs.page_links import PageLinks
 from kb_mkdocs.search_pool import CompactSearchIndex, PagesToIndex, SearchPool
 
 _EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
-# The paragraphs render leaves where a graph is drawn: the archive's, or a topic's own.
-_DRAWING = re.compile(f"<p>{re.escape(render.GRAPH_MARKER)}([^<]*)</p>")
+# The paragraphs the renderers leave where a graph is drawn: the archive's, or a topic's own.
+_DRAWING = re.compile(f"<p>{re.escape(writing.GRAPH_MARKER)}([^<]*)</p>")
 
 
 class KnowledgeBase:
@@ -80,7 +80,7 @@ class KnowledgeBase:
         build = self._build
         run = build_state.run(config, build, langs)
         self._run = run
-        config.nav = render.nav(build.sources.archive, run.context.messages, langs.current)
+        config.nav = indexpages.nav(build.sources.archive, run.context.messages, langs.current)
         # The extension list lives on the config object, which every language's
         # build shares: the previous language's (or build's) extensions go.
         config.markdown_extensions[:] = [
@@ -158,7 +158,7 @@ class KnowledgeBase:
         i18n_glue.localize(files, config, langs)
         # Pages are indexed in the order they are built: the longest two first,
         # or the search index worker is still busy with them after the last page.
-        longest = {render.glossary_path(), render.papers_path()}
+        longest = {paths.glossary_path(), paths.papers_path()}
         for file in [file for file in files if file.src_uri not in longest]:
             files.remove(file)
             files.append(file)
@@ -184,7 +184,7 @@ class KnowledgeBase:
             return markdown
         archive = build.sources.archive
         digest = archive.digest(here.digest)
-        lines = render.render_connections(
+        lines = notepages.render_connections(
             archive,
             digest,
             digest.topic(here.slug),
@@ -194,7 +194,7 @@ class KnowledgeBase:
             run.links.paper_names,
             run.context,
         )
-        lines += render.render_graph_section(graph.topic_id(here), run.context)
+        lines += notepages.render_graph_section(graph.topic_id(here), run.context)
         return markdown.rstrip("\n") + "\n\n" + "\n".join(lines)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -210,7 +210,7 @@ class KnowledgeBase:
             page.file.content_string = ""
         if page.file.src_uri in run.edition.note_pages:
             run.held.rendered(page)
-        if render.GRAPH_MARKER not in html:
+        if writing.GRAPH_MARKER not in html:
             return html
         return _DRAWING.sub(lambda marker: self._draw(marker.group(1) or None, page, files), html)
 
@@ -224,7 +224,7 @@ class KnowledgeBase:
 
         def href(node: graph.Node) -> str | None:
             if node.id not in run.node_urls:  # once a build: every topic page draws its nodes
-                path, _, fragment = render.node_path(node.id).partition("#")
+                path, _, fragment = paths.node_path(node.id).partition("#")
                 target = files.get_file_from_path(path)
                 run.node_urls[node.id] = (
                     None if target is None else (target.url, f"#{fragment}" if fragment else "")
@@ -247,7 +247,7 @@ class KnowledgeBase:
         )
 
         def href(tag: str) -> str | None:
-            target = files.get_file_from_path(render.tag_path(tag))
+            target = files.get_file_from_path(paths.tag_path(tag))
             return None if target is None else get_relative_url(target.url, page.url)
 
         tags = run.context.tags
@@ -278,7 +278,7 @@ class KnowledgeBase:
         """The feed of the page's language (``overrides/main.html`` links it); language links."""
         _, run = self._current()
         context["kb_feed"] = {
-            "href": run.languages.prefix + render.feed_path(),
+            "href": run.languages.prefix + paths.feed_path(),
             "title": run.context.messages("feed.title"),
         }
         i18n_glue.page_alternates(context, config)
@@ -290,13 +290,13 @@ class KnowledgeBase:
         """Every page is rendered: the glossary says where each term is discussed."""
         build, run = self._current()
         run.held.hold_last()
-        glossary = files.get_file_from_path(render.glossary_path())
+        glossary = files.get_file_from_path(paths.glossary_path())
         if glossary is not None and glossary.page is not None:
             # The terms with a page of every place they are discussed.
             places = {
                 term.id: file.page
                 for term in build.sources.glossary
-                for file in [files.get_file_from_path(render.glossary_term_path(term.id))]
+                for file in [files.get_file_from_path(paths.glossary_term_path(term.id))]
                 if file is not None and file.page is not None
             }
             run.mentions.fill_glossary(glossary.page, places, run.context.messages)

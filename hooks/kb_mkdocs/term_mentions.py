@@ -10,15 +10,15 @@ from collections import defaultdict
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import render, searchindex
+from kb import indexpages, searchindex, writing
 from kb.glossary import Term
 from kb.linking import Heading
 from kb.messages import Messages
 
 SECTION_LABEL_LENGTH = 40
-# The paragraph render.render_glossary leaves for each term: one pass over the
+# The paragraph indexpages.render_glossary leaves for each term: one pass over the
 # page fills them all (the page grows with the archive).
-_PLACEHOLDER = re.compile(f"<p>{re.escape(render.DISCUSSED_IN)}([^<]*)</p>")
+_PLACEHOLDER = re.compile(f"<p>{re.escape(writing.DISCUSSED_IN)}([^<]*)</p>")
 
 
 class TermMentions:
@@ -109,29 +109,29 @@ def _discussed_in(
     digests = itertools.groupby(by_page.values(), key=lambda entries: _digest_of(entries[0][0]))
     shown = [entries for group in reversed([list(g) for _, g in digests]) for entries in group]
     more = ""
-    if every_place is not None and len(shown) > render.GLOSSARY_PLACES:
+    if every_place is not None and len(shown) > indexpages.GLOSSARY_PLACES:
         label += " · " + html.escape(
-            messages("glossary.latest_places", shown=render.GLOSSARY_PLACES)
+            messages("glossary.latest_places", shown=indexpages.GLOSSARY_PLACES)
         )
         url = get_relative_url(every_place.url, here.url)
         more = (
             f'<p><a href="{html.escape(url)}">'
             f"{html.escape(messages('glossary.all_places', count=len(shown)))}</a></p>"
         )
-        shown = shown[: render.GLOSSARY_PLACES]
+        shown = shown[: indexpages.GLOSSARY_PLACES]
     items = []
     for entries in shown:
         page = entries[0][0]
         url = get_relative_url(page.url, here.url)
         sections = ", ".join(
             f'<a href="{html.escape(url)}#{html.escape(section.anchor)}">'
-            f"{html.escape(render.shorten(section.title, SECTION_LABEL_LENGTH))}</a>"
+            f"{html.escape(writing.shorten(section.title, SECTION_LABEL_LENGTH))}</a>"
             for _, section in entries
             if section.anchor and section.title != page.title
         )
-        link = f'<a href="{html.escape(url)}" {render.PREVIEW}>{html.escape(page.title or "")}</a>'
+        link = f'<a href="{html.escape(url)}" {writing.PREVIEW}>{html.escape(page.title or "")}</a>'
         items.append(f"<li>{link}" + (f" — {sections}" if sections else "") + "</li>")
     return (
-        f'<div class="kb-discussed" {render.NOT_SEARCHED}><p><em>{label}</em></p>'
+        f'<div class="kb-discussed" {writing.NOT_SEARCHED}><p><em>{label}</em></p>'
         f"<ul>{''.join(items)}</ul>{more}</div>"
     )
