@@ -71,6 +71,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import yaml  # noqa: E402
 
 from kb import archive, indexpages  # noqa: E402
+from kb.edition import Edition  # noqa: E402
 
 TOPICS_PER_DIGEST = 8
 SENTENCES = [
@@ -249,7 +250,7 @@ def plain(folder: Path) -> None:
         languages=("zh", "en"),
         root=folder,
     )
-    nav = indexpages.nav(sources.archive, sources.messages["zh"], "zh")
+    nav = indexpages.nav(Edition.of(sources, "zh"), sources.messages["zh"])
     # What a plain Material site of the same notes has: the home page, and
     # each digest's and topic's page; the project's index pages (glossary,
     # papers, graph, questions, tags, timeline…) are its features.

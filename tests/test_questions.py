@@ -53,12 +53,13 @@ def test_the_question_index_is_in_the_navigation_and_searchable(real_site):
 
 def test_a_long_list_of_questions_is_split_into_pages_each_question_once(monkeypatch):
     from kb import indexpages
+    from kb.edition import Edition
     from kb.sitepages import page_context
 
     sources = load_sources()
     context = page_context(sources, "zh", "https://example.com/r", {})
     monkeypatch.setattr(indexpages, "QUESTIONS_PER_PAGE", 3)
-    pages = dict(indexpages.render_question_pages(sources.archive, context))
+    pages = dict(indexpages.render_question_pages(Edition.of(sources, "zh"), context))
     rag = [path for path in pages if path.startswith("questions/rag")]
     assert rag == ["questions/rag.md", *(f"questions/rag-{n}.md" for n in range(2, len(rag) + 1))]
     assert len(rag) > 2

@@ -65,6 +65,21 @@ class Edition:
         }
         return cls(language, archive, shown, cited)
 
+    def translated(self, digest: Digest) -> Digest | None:
+        """``digest`` in this language: itself if written in it, else its
+        translation; None where it has none (its pages show the original
+        under a notice)."""
+        return self.archive.translation(digest, self.language)
+
+    def translated_topic(self, digest: Digest, topic: Topic) -> Topic | None:
+        """``topic`` in this language (:meth:`translated`), None where it has no text in it."""
+        shown = self.translated(digest)
+        return shown.topic(topic.slug) if shown else None
+
+    def title(self, digest: Digest, topic: Topic) -> str:
+        """``topic``'s title as a reader sees it on its page, plain text."""
+        return self.topic_titles[TopicKey(digest.id, topic.slug)]
+
     def text(self, digest: Digest) -> Digest:
         """The text ``digest``'s pages show in this language."""
         return self.shown.digests[self._index[digest.id]]

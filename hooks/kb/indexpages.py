@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from .edition import Context
+from .edition import Context, Edition
 from .glossary import CATEGORIES, Term
 from .graph import topic_key
 from .messages import Messages
-from .model import Archive, Role, Thread, Topic, Turn
-from .notepages import _shown_title, digest_title_markdown, summary_markdown
+from .model import Role, Thread, Topic, Turn
+from .notepages import digest_title_markdown, summary_markdown
 from .paths import (
     digest_path,
     glossary_path,
@@ -65,8 +65,9 @@ otherwise grow with the archive: 7 MB at 1000 topics)."""
 HOME_DIGESTS = 12
 
 
-def render_home(archive: Archive, context: Context) -> str:
+def render_home(edition: Edition, context: Context) -> str:
     messages = context.messages
+    archive = edition.archive
     path = home_path()
     lines = [
         f"# {messages('site.title')}",
@@ -102,14 +103,13 @@ def render_home(archive: Archive, context: Context) -> str:
             "",
         ]
     for digest in reversed(shown_digests):
-        shown = archive.translation(digest, context.language)
         link = relative(path, digest_path(digest))
         lines += [
             f"### [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
             "",
         ]
         for topic in digest.topics:
-            translated = shown.topic(topic.slug) if shown else None
+            translated = edition.translated_topic(digest, topic)
             lines.append(
                 f"- [{(translated or topic).title}]({relative(path, topic_path(digest, topic))})  "
             )
@@ -126,9 +126,10 @@ def render_home(archive: Archive, context: Context) -> str:
     return join_lines(lines)
 
 
-def render_translations(archive: Archive, context: Context, targets: tuple[str, ...]) -> str:
+def render_translations(edition: Edition, context: Context, targets: tuple[str, ...]) -> str:
     """Which topics of every digest exist in each translation language."""
     messages = context.messages
+    archive = edition.archive
     path = translations_path()
     total = sum(len(digest.topics) for digest in archive.digests)
     done = dict.fromkeys(targets, 0)
@@ -151,7 +152,7 @@ def render_translations(archive: Archive, context: Context, targets: tuple[str, 
                 done[target] += state == "translated"
                 outdated[target] += state == "outdated"
                 states.append(messages(f"translations.{state}"))
-            title = _shown_title(archive, digest, topic, context.language).replace("|", "\\|")
+            title = edition.title(digest, topic).replace("|", "\\|")
             topic_link = relative(path, topic_path(digest, topic))
             body.append(f"| [{title}]({topic_link}) | " + " | ".join(states) + " |")
         body.append("")
@@ -329,7 +330,7 @@ def render_term_places(term: Term, context: Context) -> str:
     )
 
 
-def render_tags(archive: Archive, context: Context) -> str:
+def render_tags(edition: Edition, context: Context) -> str:
     """Every tag with how many topics carry it, each linking to its own listing.
 
     One listing of every topic under every tag grows with the archive (1 MB
@@ -338,7 +339,8 @@ def render_tags(archive: Archive, context: Context) -> str:
     """
     messages = context.messages
     path = tags_path()
-    counts = Counter(tag for digest in archive.digests for t in digest.topics for tag in t.tags)
+    digests = edition.archive.digests
+    counts = Counter(tag for digest in digests for t in digest.topics for tag in t.tags)
     # A tag's heading here is a title that matches its name: below the topics.
     lines = [*REFERENCE_PAGE, f"# {messages('tags.title')}", "", messages("tags.intro"), ""]
     for tag_id, tag in context.tags.items():
@@ -373,15 +375,13 @@ def render_tag(tag_id: str, context: Context) -> str:
     )
 
 
-def nav(archive: Archive, messages: Messages, language: str) -> list:
+def nav(edition: Edition, messages: Messages) -> list:
     """The navigation, digests newest first and topics in source order."""
     digests = []
-    for digest in reversed(archive.digests):
-        shown = archive.translation(digest, language)
-        topics = []
-        for topic in digest.topics:
-            translated = shown.topic(topic.slug) if shown else None
-            topics.append({plain_text((translated or topic).title): topic_path(digest, topic)})
+    for digest in reversed(edition.archive.digests):
+        topics = [
+            {edition.title(digest, topic): topic_path(digest, topic)} for topic in digest.topics
+        ]
         digests.append({digest.id: [digest_path(digest), *topics]})
     return [
         {messages("nav.home"): home_path()},
@@ -418,18 +418,17 @@ QUESTIONS_PER_PAGE = 250
 would otherwise list most of the archive's questions on one page."""
 
 
-def _questions_by_tag(archive: Archive, context: Context) -> dict[str, list[tuple]]:
+def _questions_by_tag(edition: Edition, context: Context) -> dict[str, list[tuple]]:
     """Every question under each of its topic's tags (``untagged`` where it
     has none), newest digest first, in reading order within it."""
     groups: dict[str, list[tuple]] = {}
-    for digest in reversed(archive.digests):
-        shown_digest = archive.translation(digest, context.language)
+    for digest in reversed(edition.archive.digests):
         for topic in digest.topics:
             asked = questions(topic)
             if not asked:
                 continue
             tags = [tag for tag in topic.tags if tag in context.tags] or ["untagged"]
-            shown = shown_digest.topic(topic.slug) if shown_digest else None
+            shown = edition.translated_topic(digest, topic)
             titles = {t.anchor: t.title for t in (questions(shown) if shown else [])}
             for tag in tags:
                 groups.setdefault(tag, []).extend(
@@ -452,15 +451,16 @@ def _ordered_groups(groups: Mapping[str, object], context: Context) -> list[str]
     ]
 
 
-def render_questions(archive: Archive, context: Context) -> str:
+def render_questions(edition: Edition, context: Context) -> str:
     """The question index: how many questions each tag's topics asked, each
     tag linking to its list. A question is listed under every tag of its
     topic; only the titles are listed, so search finds a question on its
     topic's page, not on a second copy here."""
     messages = context.messages
     path = questions_path()
-    groups = _questions_by_tag(archive, context)
-    total = sum(len(questions(topic)) for digest in archive.digests for topic in digest.topics)
+    groups = _questions_by_tag(edition, context)
+    digests = edition.archive.digests
+    total = sum(len(questions(topic)) for digest in digests for topic in digest.topics)
     lines = [
         f"# {messages('questions.title')}",
         "",
@@ -478,13 +478,13 @@ def render_questions(archive: Archive, context: Context) -> str:
     return join_lines(lines)
 
 
-def render_question_pages(archive: Archive, context: Context) -> list[tuple[str, str]]:
+def render_question_pages(edition: Edition, context: Context) -> list[tuple[str, str]]:
     """Each tag's questions, newest first, ``QUESTIONS_PER_PAGE`` to a page:
     (path, Markdown) pairs. Each question links to its ``#qN`` and says how
     many replies it has."""
     messages = context.messages
     pages = []
-    for group, asked in _questions_by_tag(archive, context).items():
+    for group, asked in _questions_by_tag(edition, context).items():
         chunks = [
             asked[start : start + QUESTIONS_PER_PAGE]
             for start in range(0, len(asked), QUESTIONS_PER_PAGE)
@@ -512,7 +512,7 @@ def render_question_pages(archive: Archive, context: Context) -> list[tuple[str,
                 ]
             for digest, topic, thread, title in chunk:
                 link = relative(path, topic_path(digest, topic))
-                topic_title = escape(_shown_title(archive, digest, topic, context.language))
+                topic_title = escape(edition.title(digest, topic))
                 count = answers(thread)
                 facts = messages.count("answers", count) if count else messages("questions.open")
                 shown_title = plain_text(title) or thread.anchor
@@ -524,13 +524,13 @@ def render_question_pages(archive: Archive, context: Context) -> list[tuple[str,
     return pages
 
 
-def render_timeline(archive: Archive, context: Context) -> str:
+def render_timeline(edition: Edition, context: Context) -> str:
     """Every digest, oldest first, grouped by year, with its topics."""
     messages = context.messages
     path = timeline_path()
     lines = [f"# {messages('timeline.title')}", "", messages("timeline.intro"), ""]
     year: int | None = 0
-    for digest in archive.digests:
+    for digest in edition.archive.digests:
         if (digest.date.year if digest.date else None) != year:
             year = digest.date.year if digest.date else None
             shown_year = messages("timeline.undated") if year is None else str(year)
@@ -541,7 +541,7 @@ def render_timeline(archive: Archive, context: Context) -> str:
             "",
         ]
         for topic in digest.topics:
-            title = _shown_title(archive, digest, topic, context.language)
+            title = edition.title(digest, topic)
             tags = ", ".join(
                 context.tags[tag].name(context.language)
                 for tag in topic.tags

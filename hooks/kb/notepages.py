@@ -13,11 +13,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from . import excerpt
-from .edition import Context
+from .crosslinks import CrossLinks
+from .edition import Context, Edition
 from .editornotes import at_path
+from .graph import topic_id
 from .messages import Messages
 from .model import Archive, Chunk, Digest, Label, Node, Role, Section, Thread, Topic, Turn
 from .paths import digest_path, graph_path, node_path, relative, topic_path
+from .related import Relation, TopicKey
 from .writing import (
     GRAPH_MARKER,
     NOT_SEARCHED,
@@ -78,11 +81,20 @@ def digest_title_markdown(digest: Digest, messages: Messages) -> str:
     return escape(digest_title(digest, messages))
 
 
-def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Context) -> str:
-    """A topic page in ``context.language``: the translation, or the source under a notice."""
+def render_topic(
+    edition: Edition,
+    digest: Digest,
+    topic: Topic,
+    context: Context,
+    links: CrossLinks,
+    relations: tuple[Relation, ...],
+) -> str:
+    """A topic page in ``context.language``: the translation, or the source
+    under a notice; it ends with the topics it relates to (``relations``),
+    those that name it, and its neighbourhood in the graph."""
     messages = context.messages
-    shown_digest = archive.translation(digest, context.language)
-    shown = shown_digest.topic(topic.slug) if shown_digest else None
+    shown_digest = edition.translated(digest)
+    shown = edition.translated_topic(digest, topic)
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
     summary = topic_summary(topic, shown, context.language)
@@ -91,7 +103,7 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
     lines = _front_matter(topic.tags, context, described, listed, digest.id)
     if shown is None:
         lines += _untranslated("untranslated.topic", context)
-    elif archive.translation_state(digest, context.language, topic.slug) == "outdated":
+    elif edition.archive.translation_state(digest, edition.language, topic.slug) == "outdated":
         lines += _outdated(digest, topic, context)
     source_line = messages(
         "topic.source",
@@ -112,15 +124,23 @@ def render_topic(archive: Archive, digest: Digest, topic: Topic, context: Contex
         origin = shown_digest or digest
         url = _source_url(context, origin, (shown or topic).line)
         source_line += " · " + messages("topic.view_source", line=(shown or topic).line, url=url)
-    about = [source_line, "{: .kb-source }", "", *_neighbours(archive, digest, path, messages)]
-    return join_lines(lines + title + about + body)
+    about = [
+        source_line,
+        "{: .kb-source }",
+        "",
+        *_neighbours(edition.archive, digest, path, messages),
+    ]
+    key = TopicKey(digest.id, topic.slug)
+    ending = _connections(edition, digest, topic, relations, links, context)
+    ending += _graph_section(topic_id(key), context)
+    return join_lines(lines + title + about + body) + "\n" + join_lines(ending)
 
 
-def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
+def render_digest(edition: Edition, digest: Digest, context: Context) -> str:
     messages = context.messages
-    shown = archive.translation(digest, context.language)
+    shown = edition.translated(digest)
     lines = [f"# {digest_title_markdown(digest, messages)}", ""]
-    lines += _neighbours(archive, digest, digest_path(digest), messages)
+    lines += _neighbours(edition.archive, digest, digest_path(digest), messages)
     if shown is None:
         lines += _untranslated("untranslated.digest", context)
     original = shown or digest
@@ -138,7 +158,7 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
     lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
     for number, topic in enumerate(digest.topics, start=1):
-        translated = shown.topic(topic.slug) if shown else None
+        translated = edition.translated_topic(digest, topic)
         title = (translated or topic).title
         link = relative(digest_path(digest), topic_path(digest, topic))
         facts = " · ".join(_facts(topic, messages))
@@ -154,12 +174,6 @@ def render_digest(archive: Archive, digest: Digest, context: Context) -> str:
             else html_block(f'div.kb-original[lang="{digest.language}"]', body)
         )
     return join_lines(lines)
-
-
-def _shown_title(archive: Archive, digest: Digest, topic: Topic, language: str) -> str:
-    shown = archive.translation(digest, language)
-    translated = shown.topic(topic.slug) if shown else None
-    return plain_text((translated or topic).title)
 
 
 def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages) -> list[str]:
@@ -188,18 +202,16 @@ def _neighbours(archive: Archive, digest: Digest, path: str, messages: Messages)
 
 
 RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR = "related", "mentioned-in", "graph"
-# The sections render_connections ends a topic page with.
+# The sections that end a topic page (_connections, _graph_section).
 CONNECTION_ANCHORS = frozenset({RELATED_ANCHOR, MENTIONED_ANCHOR, GRAPH_ANCHOR})
 
 
-def render_connections(
-    archive: Archive,
+def _connections(
+    edition: Edition,
     digest: Digest,
     topic: Topic,
-    relations: tuple,
-    backlinks: list,
-    names: dict[str, str],
-    paper_names: dict[str, str],
+    relations: tuple[Relation, ...],
+    links: CrossLinks,
     context: Context,
 ) -> list[str]:
     """The "related topics" and "mentioned in" sections that end a topic page.
@@ -213,12 +225,12 @@ def render_connections(
     if relations:
         lines += [f"## {messages('related.title')} {{ #{RELATED_ANCHOR} {NOT_SEARCHED} }}", ""]
         for relation in relations:
-            other_digest = archive.digest(relation.topic.digest)
+            other_digest = edition.archive.digest(relation.topic.digest)
             other = other_digest.topic(relation.topic.slug)
-            title = _shown_title(archive, other_digest, other, context.language)
+            title = edition.title(other_digest, other)
             shared = [
-                *(paper_names.get(paper) or f"arXiv:{paper}" for paper in relation.papers),
-                *(names.get(t, t) for t in relation.terms),
+                *(links.paper_names.get(p) or f"arXiv:{p}" for p in relation.papers),
+                *(links.term_names.get(t, t) for t in relation.terms),
                 *(
                     context.tags[t].name(context.language)
                     for t in relation.tags
@@ -232,6 +244,7 @@ def render_connections(
                 f"{{ {PREVIEW} }} · {other_digest.id} · *{escape(reason)}*"
             )
         lines.append("")
+    backlinks = links.backlinks.get(TopicKey(digest.id, topic.slug), ())
     if backlinks:
         lines += [f"## {messages('mentioned.title')} {{ #{MENTIONED_ANCHOR} {NOT_SEARCHED} }}", ""]
         seen = set()
@@ -240,9 +253,9 @@ def render_connections(
             if key in seen:
                 continue
             seen.add(key)
-            source_digest = archive.digest(mention.source.digest)
+            source_digest = edition.archive.digest(mention.source.digest)
             source = source_digest.topic(mention.source.slug)
-            title = _shown_title(archive, source_digest, source, context.language)
+            title = edition.title(source_digest, source)
             target = relative(path, topic_path(source_digest, source))
             fragment = "" if mention.anchor == source.slug else f"#{mention.anchor}"
             lines.append(
@@ -287,7 +300,7 @@ def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str
     return f"*{escape(text)}*{{ .kb-summary }}"
 
 
-def render_graph_section(node_id: str, context: Context) -> list[str]:
+def _graph_section(node_id: str, context: Context) -> list[str]:
     """The small graph that ends a topic page: the topic and what it joins."""
     messages = context.messages
     return [

@@ -19,6 +19,7 @@ from .crosslinks import CrossLinks
 from .edition import Context, Edition
 from .feed import atom
 from .papers import bibliography
+from .related import TopicKey
 
 NOTES_FOLDER = "notes"  # below docs/: the notes, sources of pages, not pages
 DATA_FOLDER = "data"  # beside docs/: the glossary, the papers, the editor's notes
@@ -68,8 +69,8 @@ def site_pages(
     """
     archive = sources.archive
     pages = [
-        GeneratedPage(paths.home_path(), indexpages.render_home(archive, context)),
-        GeneratedPage(paths.tags_path(), indexpages.render_tags(archive, context)),
+        GeneratedPage(paths.home_path(), indexpages.render_home(edition, context)),
+        GeneratedPage(paths.tags_path(), indexpages.render_tags(edition, context)),
         *(
             GeneratedPage(paths.tag_path(tag_id), indexpages.render_tag(tag_id, context))
             for tag_id in dict.fromkeys(
@@ -77,15 +78,15 @@ def site_pages(
             )
             if tag_id in context.tags
         ),
-        GeneratedPage(paths.timeline_path(), indexpages.render_timeline(archive, context)),
-        GeneratedPage(paths.questions_path(), indexpages.render_questions(archive, context)),
+        GeneratedPage(paths.timeline_path(), indexpages.render_timeline(edition, context)),
+        GeneratedPage(paths.questions_path(), indexpages.render_questions(edition, context)),
         *(
             GeneratedPage(path, content)
-            for path, content in indexpages.render_question_pages(archive, context)
+            for path, content in indexpages.render_question_pages(edition, context)
         ),
         GeneratedPage(
             paths.translations_path(),
-            indexpages.render_translations(archive, context, translations),
+            indexpages.render_translations(edition, context, translations),
         ),
     ]
     for digest in archive.digests:
@@ -94,7 +95,7 @@ def site_pages(
         pages.append(
             GeneratedPage(
                 paths.digest_path(digest),
-                notepages.render_digest(archive, digest, context),
+                notepages.render_digest(edition, digest, context),
                 edit_uri,
             )
         )
@@ -104,7 +105,14 @@ def site_pages(
             pages.append(
                 GeneratedPage(
                     paths.topic_path(digest, topic),
-                    notepages.render_topic(archive, digest, topic, context),
+                    notepages.render_topic(
+                        edition,
+                        digest,
+                        topic,
+                        context,
+                        links,
+                        sources.relations.get(TopicKey(digest.id, topic.slug), ()),
+                    ),
                     f"{edit_uri}#L{line}",
                 )
             )

@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import csp, graph, indexpages, notepages, paths, searchindex, sitepages, writing
+from kb import csp, graph, indexpages, paths, searchindex, sitepages, writing
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
 from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
 from kb_mkdocs.build_state import Build, LanguageRun
@@ -80,7 +80,7 @@ class KnowledgeBase:
         build = self._build
         run = build_state.run(config, build, langs)
         self._run = run
-        config.nav = indexpages.nav(build.sources.archive, run.context.messages, langs.current)
+        config.nav = indexpages.nav(run.edition, run.context.messages)
         # The extension list lives on the config object, which every language's
         # build shares: the previous language's (or build's) extensions go.
         config.markdown_extensions[:] = [
@@ -176,26 +176,10 @@ class KnowledgeBase:
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Topic pages end with their related topics and the topics that mention them."""
-        build, run = self._current()
+        """The page the Markdown extensions link on (``build_state.CurrentPage``)."""
+        _, run = self._current()
         run.page.enter(page, files)
-        here = run.edition.topic_pages.get(page.file.src_uri)
-        if here is None:
-            return markdown
-        archive = build.sources.archive
-        digest = archive.digest(here.digest)
-        lines = notepages.render_connections(
-            archive,
-            digest,
-            digest.topic(here.slug),
-            build.sources.relations.get(here, ()),
-            list(run.links.backlinks.get(here, ())),
-            run.links.term_names,
-            run.links.paper_names,
-            run.context,
-        )
-        lines += notepages.render_graph_section(graph.topic_id(here), run.context)
-        return markdown.rstrip("\n") + "\n\n" + "\n".join(lines)
+        return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         _, run = self._current()
