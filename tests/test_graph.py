@@ -97,6 +97,24 @@ def test_the_archive_is_drawn_as_its_tags_and_the_tags_that_go_together():
     assert picture.count("<path") == 1
 
 
+def test_the_graph_page_draws_only_the_tags_the_data_names_in_the_readers_language():
+    sources = load_sources()
+    tags = {tag_id: sources.tags[tag_id] for tag_id in ("rag", "training")}
+    picture = graph.archive_drawing(
+        [["rag", "training", "not-a-tag"], ["rag"]],
+        tags,
+        "en",
+        lambda tag: f"tags/{tag}/",
+        sources.messages["en"],
+    )
+    names = re.findall(r'aria-label="([^"]+)"><rect', picture)
+    assert names == [
+        f"{sources.messages['en']('graph.kind.tag')}: {tags['rag'].name('en')} (2)",
+        f"{sources.messages['en']('graph.kind.tag')}: {tags['training'].name('en')} (1)",
+    ]
+    assert "not-a-tag" not in picture
+
+
 def test_a_topics_neighbourhood_holds_what_it_joins():
     drawn = _seed_graph()
     centre = "topic:2023-11-12/length-extrapolation"

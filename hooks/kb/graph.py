@@ -16,10 +16,12 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from .messages import Messages
+from .metadata import Tag
 from .related import Profile, Relation, TopicKey
 
 TOPIC, TERM, PAPER = "topic", "term", "paper"
@@ -398,3 +400,32 @@ def tag_map(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def topic_drawing(
+    graph: Graph, centre: str, href: Callable[[Node], str | None], messages: Messages
+) -> str:
+    """What a topic page draws of ``graph``: the neighbourhood of ``centre``
+    (:func:`fan`), in ``messages``' language."""
+    kinds = {kind: messages(f"graph.kind.{kind}") for kind in (TOPIC, TERM, PAPER)}
+    return fan(graph.neighbourhood(centre), centre, href, kinds, messages("graph.label"))
+
+
+def archive_drawing(
+    tag_sets: Iterable[Iterable[str]],
+    tags: Mapping[str, Tag],
+    language: str,
+    href: Callable[[str], str | None],
+    messages: Messages,
+) -> str:
+    """What the graph page draws of the archive: the tags of the topics'
+    ``tag_sets`` (:func:`tag_map`), those of ``tags`` only, named in ``language``."""
+    counts, together = tag_totals(tag_sets)
+    return tag_map(
+        {tag: n for tag, n in counts.items() if tag in tags},
+        together,
+        {tag: tags[tag].name(language) for tag in counts if tag in tags},
+        href,
+        messages("graph.kind.tag"),
+        messages("graph.tags_label"),
+    )

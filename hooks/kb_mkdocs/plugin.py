@@ -200,11 +200,16 @@ class KnowledgeBase:
 
     def _draw(self, centre: str | None, page: Page, files: Files) -> str:
         """The archive's graph (``centre`` None), or a topic's neighbourhood in it."""
-        _, run = self._current()
+        build, run = self._current()
         messages = run.context.messages
-        kinds = {
-            kind: messages(f"graph.kind.{kind}") for kind in (graph.TOPIC, graph.TERM, graph.PAPER)
-        }
+        if centre is None:
+            return graph.archive_drawing(
+                (topic.tags for digest in build.sources.archive.digests for topic in digest.topics),
+                run.context.tags,
+                run.languages.current,
+                lambda tag: _url(paths.tag_path(tag), page, files),
+                messages,
+            )
 
         def href(node: graph.Node) -> str | None:
             if node.id not in run.node_urls:  # once a build: every topic page draws its nodes
@@ -216,33 +221,7 @@ class KnowledgeBase:
             found = run.node_urls[node.id]
             return None if found is None else get_relative_url(found[0], page.url) + found[1]
 
-        if centre is None:
-            return self._draw_tags(page, files)
-        return graph.fan(
-            run.links.graph.neighbourhood(centre), centre, href, kinds, messages("graph.label")
-        )
-
-    def _draw_tags(self, page: Page, files: Files) -> str:
-        """The archive's tags: how many topics carry each, and which go together."""
-        build, run = self._current()
-        messages, language = run.context.messages, run.languages.current
-        counts, together = graph.tag_totals(
-            topic.tags for digest in build.sources.archive.digests for topic in digest.topics
-        )
-
-        def href(tag: str) -> str | None:
-            target = files.get_file_from_path(paths.tag_path(tag))
-            return None if target is None else get_relative_url(target.url, page.url)
-
-        tags = run.context.tags
-        return graph.tag_map(
-            {tag: n for tag, n in counts.items() if tag in tags},
-            together,
-            {tag: tags[tag].name(language) for tag in counts if tag in tags},
-            href,
-            messages("graph.kind.tag"),
-            messages("graph.tags_label"),
-        )
+        return graph.topic_drawing(run.links.graph, centre, href, messages)
 
     # Before every other on_page_context: the search plugin's (0) indexes the page's HTML.
     @event_priority(100)
@@ -379,6 +358,12 @@ def _start_workers(
             pool.close()
         build_state.log.info(f"no worker processes here ({error}): building in this process")
         return None, None
+
+
+def _url(src_uri: str, page: Page, files: Files) -> str | None:
+    """The URL of the page made from ``src_uri``, relative to ``page``; None: no such page."""
+    target = files.get_file_from_path(src_uri)
+    return None if target is None else get_relative_url(target.url, page.url)
 
 
 def _secured(output: str, name: str) -> str:
