@@ -1,7 +1,8 @@
 """The project's MkDocs hook as one object: each MkDocs event is a method of it.
 
 Event code only: what the pages say is decided in ``kb`` (which never
-imports MkDocs), what i18n is asked and told in :mod:`~kb_mkdocs.i18n_glue`.
+imports MkDocs), what i18n is asked and told in :mod:`~kb_mkdocs.i18n_glue`,
+what Material's search plugin is in :mod:`~kb_mkdocs.search_pool`.
 The priorities place each handler against the plugins' own (i18n's are
 -100 for ``on_config``, ``on_files`` and ``on_post_build``, 50 for the
 context events); between the project's own handlers, the order is the
@@ -10,8 +11,6 @@ order of the code below, since this is the project's one hook.
 
 from __future__ import annotations
 
-import functools
-import logging
 import os
 import re
 from dataclasses import replace
@@ -29,12 +28,12 @@ from mkdocs.utils import get_relative_url
 
 from kb import csp, graph, indexpages, paths, searchindex, sitepages, writing
 from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
-from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, workers
+from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, search_pool, workers
 from kb_mkdocs.build_state import Build, LanguageRun
 from kb_mkdocs.i18n_glue import Languages
 from kb_mkdocs.language_builds import LanguageBuilds
 from kb_mkdocs.page_links import PageLinks
-from kb_mkdocs.search_pool import CompactSearchIndex, PagesToIndex, SearchPool
+from kb_mkdocs.search_pool import SearchPool
 
 _EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
 # The paragraphs the renderers leave where a graph is drawn: the archive's, or a topic's own.
@@ -60,19 +59,7 @@ class KnowledgeBase:
     # new search index every build.
     @event_priority(-110)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # jieba announces building its dictionary on stderr, where it has no cache yet.
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        search = config.plugins["material/search"]
-        for option in ("jieba_dict", "jieba_dict_user"):
-            if search.config[option]:
-                raise PluginError(
-                    f"kb: mkdocs.yml: search's {option} is not used here: the search"
-                    " index's Chinese is cut by hooks/kb/segmenter.py, with jieba's"
-                    " dictionary and the glossary's words. Add the word to"
-                    " data/glossary.yml instead."
-                )
+        search_pool.refuse_unused_options(config)
         langs = i18n_glue.languages(config)
         if self._build is None or not i18n_glue.building_another_language(config):
             self._close()
@@ -89,15 +76,13 @@ class KnowledgeBase:
             if not isinstance(extension, _EXTENSIONS)
         ]
         config.markdown_extensions += PageLinks(build.sources, run).extensions()
-        words = searchindex.dictionary_words(build.sources.glossary, langs.default)
-        folders = build_state.text_folders(config)
-        if build.channel is not None:
-            # A worker's build: the default build indexes its pages, beside its own.
-            search.search_index = PagesToIndex(build.channel, **search.config)
-        elif build.search_pool is not None and langs.current == build.first:
-            search.search_index = build.search_pool.index(words, folders, **search.config)
-        else:
-            search.search_index = CompactSearchIndex(words, folders, **search.config)
+        search_pool.index_language(
+            config,
+            searchindex.dictionary_words(build.sources.glossary, langs.default),
+            build_state.text_folders(config),
+            build.channel,
+            build.search_pool if langs.current == build.first else None,
+        )
         return config
 
     def _begin(self, config: MkDocsConfig, langs: Languages) -> Build:
@@ -115,9 +100,8 @@ class KnowledgeBase:
                 build = build_state.Build(sources, updated, root, langs.current, channel)
             if builds is not None:
                 words = searchindex.dictionary_words(build.sources.glossary, langs.default)
-                search = config.plugins["material/search"]
                 folders = build_state.text_folders(config)
-                index = functools.partial(pool.index, words, folders, **search.config)
+                index = search_pool.pooled_index(config, pool, words, folders)
                 builds.hand_over(build.sources, build.updated, index)
         except BaseException:
             for started in (builds, pool):
@@ -316,7 +300,7 @@ class KnowledgeBase:
             i18n_glue.skip_other_languages(config, False)
             build.root_pages.merge(config)
         if build.channel is None:  # a worker's pages are indexed by the default build
-            config.plugins["material/search"].search_index.write_to(Path(config.site_dir), langs)
+            search_pool.write_language_index(config, langs)
         if langs.is_default:
             search_output.patch_worker(Path(config.site_dir))
         if langs.current == build.first:

@@ -12,8 +12,8 @@ are without the worker).
 
 from __future__ import annotations
 
+import functools
 import json
-import logging
 import pickle
 import zlib
 from collections.abc import Callable, Iterator
@@ -25,6 +25,7 @@ from typing import Any
 
 from backrefs import bre
 from material.plugins.search.plugin import SearchIndex
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
@@ -309,8 +310,53 @@ def write_index(
 
 def _start_worker() -> dict[int, PackedEntries]:
     """The worker's state: the indexes it makes, by number (one build's languages)."""
-    import jieba
-
-    # jieba announces building its dictionary on stderr, where there is no cache yet.
-    jieba.setLogLevel(logging.WARNING)
     return {}
+
+
+def _search(config: MkDocsConfig) -> Any:
+    """Material's search plugin of this build: reached here and nowhere else."""
+    return config.plugins["material/search"]
+
+
+def refuse_unused_options(config: MkDocsConfig) -> None:
+    """The search plugin's jieba options would go unused: a build with one stops."""
+    for option in ("jieba_dict", "jieba_dict_user"):
+        if _search(config).config[option]:
+            raise PluginError(
+                f"kb: mkdocs.yml: search's {option} is not used here: the search"
+                " index's Chinese is cut by hooks/kb/segmenter.py, with jieba's"
+                " dictionary and the glossary's words. Add the word to"
+                " data/glossary.yml instead."
+            )
+
+
+def index_language(
+    config: MkDocsConfig,
+    words: tuple[str, ...],
+    folders: tuple[Path, ...],
+    channel: Connection | None,
+    pool: SearchPool | None,
+) -> None:
+    """The index Material's search plugin makes of this language's pages: a
+    worker's build sends its pages back to the default build (``channel``);
+    the default build has the index worker (``pool``) index them, or indexes
+    them itself."""
+    search = _search(config)
+    if channel is not None:
+        search.search_index = PagesToIndex(channel, **search.config)
+    elif pool is not None:
+        search.search_index = pool.index(words, folders, **search.config)
+    else:
+        search.search_index = CompactSearchIndex(words, folders, **search.config)
+
+
+def pooled_index(
+    config: MkDocsConfig, pool: SearchPool, words: tuple[str, ...], folders: tuple[Path, ...]
+) -> Callable[[], PooledSearchIndex]:
+    """How the default build makes the index of a language a worker builds."""
+    return functools.partial(pool.index, words, folders, **_search(config).config)
+
+
+def write_language_index(config: MkDocsConfig, langs: Languages) -> None:
+    """This language's index, written once its last page is indexed."""
+    _search(config).search_index.write_to(Path(config.site_dir), langs)
