@@ -490,3 +490,32 @@ def test_every_script_an_instant_navigation_runs_is_allowed_by_every_pages_polic
     for page, hashes in rerun.items():
         for first, allowed in policies.items():
             assert set(hashes) <= allowed, (page, first)
+
+
+def test_each_language_built_in_one_process_has_its_own_extensions_and_no_others():
+    """Python-Markdown's extensions live on the config object every language
+    of a build shares: a language's linking extensions replace the previous
+    language's, which would otherwise link its pages too and be kept alive."""
+    from types import SimpleNamespace
+
+    from conftest import load_sources
+    from kb.edition import Edition
+    from kb.sitepages import page_context
+    from kb_mkdocs.build_state import CurrentPage
+    from kb_mkdocs.page_links import PageLinks
+    from kb_mkdocs.term_mentions import TermMentions
+
+    sources = load_sources()
+    config = SimpleNamespace(markdown_extensions=["toc", "attr_list"])
+    made = []
+    for language in ("zh", "en", "zh"):
+        run = SimpleNamespace(
+            page=CurrentPage(Edition.of(sources, language)),
+            mentions=TermMentions(),
+            context=page_context(sources, language, "https://example.com/r", {}),
+            languages=SimpleNamespace(current=language),
+        )
+        links = PageLinks(sources, run)
+        links.install(config)
+        made.append(links.extensions())
+    assert config.markdown_extensions == ["toc", "attr_list", *made[-1]]

@@ -1,14 +1,15 @@
 """The links the Markdown extensions add to the page being rendered.
 
-Three extensions (``kb.linking``) link glossary terms, decorate arXiv
-links and link the names of other topics. MkDocs gives an extension no
-page; all three ask one :class:`PageLinks`, which knows the page from
+Four extensions (``kb.linking``) link glossary terms, decorate arXiv
+links, link the names of other topics and caption images. MkDocs gives an
+extension no page; all four ask one :class:`PageLinks`, which knows the page from
 :class:`~kb_mkdocs.build_state.CurrentPage`.
 """
 
 from __future__ import annotations
 
 from markdown.extensions import Extension
+from mkdocs.config.defaults import MkDocsConfig
 
 from kb import papers, paths
 from kb.archive import Sources
@@ -22,6 +23,8 @@ from kb.linking import (
 )
 from kb.related import TopicKey
 from kb_mkdocs.build_state import LanguageRun
+
+_OURS = (GlossaryExtension, PaperExtension, MentionExtension, ImageExtension)
 
 
 class PageLinks:
@@ -53,6 +56,17 @@ class PageLinks:
 
     def extensions(self) -> list[Extension]:
         return [self._glossary, self._papers, self._mentions_of_topics, self._images]
+
+    def install(self, config: MkDocsConfig) -> None:
+        """This language's extensions, in place of the previous language's (or
+        build's): the extension list lives on the config object, which every
+        language's build shares."""
+        config.markdown_extensions[:] = [
+            extension
+            for extension in config.markdown_extensions
+            if not isinstance(extension, _OURS)
+        ]
+        config.markdown_extensions += self.extensions()
 
     def term_href(self, term: Term) -> str | None:
         url = self._page.url_of(paths.glossary_path())

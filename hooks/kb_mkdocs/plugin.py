@@ -27,7 +27,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from kb import csp, graph, indexpages, paths, searchindex, sitepages, writing
-from kb.linking import GlossaryExtension, MentionExtension, PaperExtension
 from kb_mkdocs import build_state, i18n_glue, language_builds, search_output, search_pool, workers
 from kb_mkdocs.build_state import Build, LanguageRun
 from kb_mkdocs.i18n_glue import Languages
@@ -35,7 +34,6 @@ from kb_mkdocs.language_builds import LanguageBuilds
 from kb_mkdocs.page_links import PageLinks
 from kb_mkdocs.search_pool import SearchPool
 
-_EXTENSIONS = (GlossaryExtension, PaperExtension, MentionExtension)
 # The paragraphs the renderers leave where a graph is drawn: the archive's, or a topic's own.
 _DRAWING = re.compile(f"<p>{re.escape(writing.GRAPH_MARKER)}([^<]*)</p>")
 
@@ -68,14 +66,7 @@ class KnowledgeBase:
         run = build_state.run(config, build, langs)
         self._run = run
         config.nav = indexpages.nav(run.edition, run.context.messages)
-        # The extension list lives on the config object, which every language's
-        # build shares: the previous language's (or build's) extensions go.
-        config.markdown_extensions[:] = [
-            extension
-            for extension in config.markdown_extensions
-            if not isinstance(extension, _EXTENSIONS)
-        ]
-        config.markdown_extensions += PageLinks(build.sources, run).extensions()
+        PageLinks(build.sources, run).install(config)
         search_pool.index_language(
             config,
             searchindex.dictionary_words(build.sources.glossary, langs.default),
