@@ -84,11 +84,12 @@ def make_project(
 
 def load_sources(notes: Path = SEED_NOTES, root: Path = ROOT):
     """The archive and data as the build reads them, for ``notes`` with the repository's data."""
-    from kb import archive
+    from kb import analysis, archive
 
-    return archive.load(
+    loaded = archive.load(
         notes, ROOT / "data", source_language="zh", languages=("zh", "en"), root=root
     )
+    return analysis.analyse(loaded, "zh")
 
 
 def build_site(docs: Path, site: Path, *, strict: bool = True, **overrides) -> BuildResult:

@@ -18,6 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import yamlfile
+from .analysis import analyse
 from .archive import Sources, load
 from .labels import split_label
 from .model import Problem, Severity
@@ -91,14 +92,14 @@ def site_languages(root: Path) -> tuple[str, ...]:
 def project_sources(root: Path, notes_dir: Path | None = None) -> tuple[Sources, tuple[str, ...]]:
     """The project at ``root`` read as the build reads it, and its languages."""
     languages = site_languages(root)
-    sources = load(
+    loaded = load(
         notes_dir or root / "docs" / "notes",
         root / "data",
         source_language=languages[0],
         languages=languages,
         root=root,
     )
-    return sources, languages
+    return analyse(loaded, languages[0]), languages
 
 
 def missing_summaries(digests, languages: tuple[str, ...]) -> list[Problem]:

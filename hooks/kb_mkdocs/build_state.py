@@ -24,7 +24,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import archive, history
+from kb import analysis, archive, history
 from kb.crosslinks import CrossLinks
 from kb.edition import Context, Edition
 from kb.model import Problem, Severity
@@ -142,9 +142,10 @@ def read(config: MkDocsConfig, langs: Languages) -> Build:
     """This build's notes and data, read and checked; their problems reported."""
     root = project_root(config)
     notes = Path(config.docs_dir) / NOTES_FOLDER
-    sources = archive.load(
+    loaded = archive.load(
         notes, root / DATA_FOLDER, source_language=langs.default, languages=langs.all, root=root
     )
+    sources = analysis.analyse(loaded, langs.default)
     report(sources.problems)
     if sources.errors:
         raise PluginError(
