@@ -429,18 +429,16 @@ def _source_language(
         if prose is not None
         else "it has no prose, and no heading has a Han character"
     )
-    return replace(digest, language=found), [
-        Problem(
-            Severity.INFO,
-            "KB118",
-            digest.path,
-            where,
-            1,
-            f"{why}: it is published as written in '{found}', "
-            "and the other languages show it under a not-translated notice",
-            f"if that is wrong, write 'language: {default}' in the note's {SIDECAR_SUFFIX} file",
-        )
-    ]
+    problems = ProblemLog()
+    problems.info(
+        "KB118",
+        digest.path,
+        where,
+        f"{why}: it is published as written in '{found}', "
+        "and the other languages show it under a not-translated notice",
+        f"if that is wrong, write 'language: {default}' in the note's {SIDECAR_SUFFIX} file",
+    )
+    return replace(digest, language=found), problems
 
 
 def _sidecar(
@@ -451,31 +449,23 @@ def _sidecar(
         return None, []
     metadata, problems = parse_sidecar(*_file(path, files))
     if metadata.language is not None and metadata.language not in languages:
-        problems.append(
-            Problem(
-                Severity.ERROR,
-                "KB202",
-                metadata.path,
-                1,
-                1,
-                f"'{metadata.language}' is not a language of this site ({', '.join(languages)})",
-                f"set language: to one of {', '.join(languages)}, or remove it",
-            )
+        problems.error(
+            "KB202",
+            metadata.path,
+            1,
+            f"'{metadata.language}' is not a language of this site ({', '.join(languages)})",
+            f"set language: to one of {', '.join(languages)}, or remove it",
         )
         metadata = replace(metadata, language=None)
     for topic in metadata.topics:
         for tag in topic.tags:
             if tag not in tags:
-                problems.append(
-                    Problem(
-                        Severity.ERROR,
-                        "KB205",
-                        metadata.path,
-                        topic.line,
-                        1,
-                        f"unknown tag '{tag}' for topic '{topic.title}'",
-                        "use an id from data/tags.yml, or add the tag there",
-                    )
+                problems.error(
+                    "KB205",
+                    metadata.path,
+                    topic.line,
+                    f"unknown tag '{tag}' for topic '{topic.title}'",
+                    "use an id from data/tags.yml, or add the tag there",
                 )
     return metadata, problems
 

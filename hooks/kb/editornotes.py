@@ -66,17 +66,13 @@ def parse(
             if not isinstance(entry, dict) or entry.get(key) in (None, "")
         ]
         if missing:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB701",
-                    path,
-                    at,
-                    1,
-                    f"an editor's note needs {', '.join(missing)}",
-                    "give digest, topic, quote, source and the text in every language"
-                    " (topic may be left out for a digest nobody here has seen)",
-                )
+            problems.error(
+                "KB701",
+                path,
+                at,
+                f"an editor's note needs {', '.join(missing)}",
+                "give digest, topic, quote, source and the text in every language"
+                " (topic may be left out for a digest nobody here has seen)",
             )
             continue
         notes.append(

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 from . import yamlfile
-from .model import Digest, Problem, Severity, Topic
+from .model import Digest, Problem, Topic
 
 RECORD_SUFFIX = ".yml"
 _SPACES = re.compile(r"\s+")
@@ -51,17 +51,14 @@ def parse_record(text: str, path: str) -> tuple[dict[str, str], list[Problem]]:
         return {}, problems
     record = data.get("translates") if isinstance(data, dict) else None
     if not isinstance(record, dict) or set(data) - {"translates", yamlfile.LINE}:
-        return {}, [
-            Problem(
-                Severity.ERROR,
-                "KB305",
-                path,
-                1,
-                1,
-                "a translation's record holds 'translates': the fingerprint of each topic",
-                "write it with: python -m kb.translation mark docs/notes/<the source note>",
-            )
-        ]
+        problems.error(
+            "KB305",
+            path,
+            1,
+            "a translation's record holds 'translates': the fingerprint of each topic",
+            "write it with: python -m kb.translation mark docs/notes/<the source note>",
+        )
+        return {}, problems
     return {str(slug): str(value) for slug, value in record.items() if slug != yamlfile.LINE}, []
 
 

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from . import yamlfile
 from .matching import FormMatcher, Found
-from .model import Problem, Severity
+from .model import Problem
 from .slugs import is_slug
 from .urls import BARE_URL
 
@@ -185,11 +185,11 @@ def parse(
     if problems:
         return (), problems
     if not isinstance(data, list):
-        message = "expected a list of terms"
-        return (), [Problem(Severity.ERROR, "KB401", path, 1, 1, message, _SCHEMA_HINT)]
+        problems.error("KB401", path, 1, "expected a list of terms", _SCHEMA_HINT)
+        return (), problems
 
     def error(line: int, message: str, hint: str) -> None:
-        problems.append(Problem(Severity.ERROR, "KB401", path, line, 1, message, hint))
+        problems.error("KB401", path, line, message, hint)
 
     terms: list[Term] = []
     ids: dict[str, int] = {}

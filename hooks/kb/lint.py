@@ -21,7 +21,7 @@ from . import yamlfile
 from .analysis import analyse
 from .archive import Sources, load
 from .labels import split_label
-from .model import Problem, Severity
+from .model import Problem, ProblemLog, Severity
 from .parse import note_name
 from .source import decode
 
@@ -34,7 +34,7 @@ _MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|ï¿½|Ã[\x80-\xbf¡-¿]|â€[\x8
 
 def check_note(text: str, path: str) -> list[Problem]:
     """What only the linter reports about one note: HTML, unknown labels, mojibake."""
-    problems: list[Problem] = []
+    problems = ProblemLog()
     lines = text.split("\n")
     tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
     for token in tokens:
@@ -44,16 +44,12 @@ def check_note(text: str, path: str) -> list[Problem]:
             first = lines[token.map[0]]
             if split_label(first) is None and _LABEL_LIKE.match(first.strip()):
                 label = _LABEL_LIKE.match(first.strip()).group(0)
-                problems.append(
-                    Problem(
-                        Severity.WARNING,
-                        "KB114",
-                        path,
-                        token.map[0] + 1,
-                        1,
-                        f"'{label}' looks like a label the site does not recognise",
-                        "write 研究员1：, Q：/A：, D：/F：, F1： (see CONTRIBUTING.md)",
-                    )
+                problems.warning(
+                    "KB114",
+                    path,
+                    token.map[0] + 1,
+                    f"'{label}' looks like a label the site does not recognise",
+                    "write 研究员1：, Q：/A：, D：/F：, F1： (see CONTRIBUTING.md)",
                 )
         if token.type == "inline" and token.map:
             for child in token.children or ():
@@ -62,16 +58,13 @@ def check_note(text: str, path: str) -> list[Problem]:
                     problems.append(_raw_html(path, line, col))
     for number, line in enumerate(lines, start=1):
         for match in _MOJIBAKE.finditer(line):
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    "KB115",
-                    path,
-                    number,
-                    match.start() + 1,
-                    f"'{match.group(0)}' is text decoded with the wrong encoding (mojibake)",
-                    "restore the original characters from the source of the digest",
-                )
+            problems.warning(
+                "KB115",
+                path,
+                number,
+                f"'{match.group(0)}' is text decoded with the wrong encoding (mojibake)",
+                "restore the original characters from the source of the digest",
+                col=match.start() + 1,
             )
     return problems
 
@@ -124,25 +117,21 @@ def missing_summaries(digests, languages: tuple[str, ...]) -> list[Problem]:
 
 def outdated_translations(archive) -> list[Problem]:
     """A located warning for each translated topic whose original changed since."""
-    problems = []
+    problems = ProblemLog()
     for language, by_id in archive.outdated.items():
         for digest_id, slugs in by_id.items():
             shown = archive.translations[language][digest_id]
             source = archive.digest(digest_id)
             for topic in shown.topics:
                 if topic.slug in slugs:
-                    problems.append(
-                        Problem(
-                            Severity.WARNING,
-                            "KB306",
-                            shown.path,
-                            topic.line,
-                            1,
-                            f"topic '{topic.slug}' translates an older text: "
-                            f"{source.path} changed after it was translated",
-                            "bring the translation up to date, then run: "
-                            f"python -m kb.translation mark {source.path}",
-                        )
+                    problems.warning(
+                        "KB306",
+                        shown.path,
+                        topic.line,
+                        f"topic '{topic.slug}' translates an older text: "
+                        f"{source.path} changed after it was translated",
+                        "bring the translation up to date, then run: "
+                        f"python -m kb.translation mark {source.path}",
                     )
     return problems
 

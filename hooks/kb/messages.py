@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import yamlfile
-from .model import Problem, Severity
+from .model import Problem
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,12 @@ def parse(
             else:
                 valid = isinstance(entry, str)
             if not valid:
-                problems.append(
-                    Problem(
-                        Severity.ERROR,
-                        "KB204",
-                        path,
-                        line,
-                        1,
-                        f"message '{key}' has no '{language}' text",
-                        "add the translation under the key",
-                    )
+                problems.error(
+                    "KB204",
+                    path,
+                    line,
+                    f"message '{key}' has no '{language}' text",
+                    "add the translation under the key",
                 )
                 continue
             per_language[language][key] = entry

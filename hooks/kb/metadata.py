@@ -23,7 +23,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from . import yamlfile
-from .model import Problem, Severity
+from .model import Problem
 from .slugs import is_slug
 
 _SIDECAR = "see docs/notes/20231112.yml for the shape of a digest's .yml"
@@ -65,7 +65,7 @@ def parse_sidecar(text: str, path: str) -> tuple[DigestMeta, list[Problem]]:
         return DigestMeta(path, ()), problems
 
     def error(line: int, message: str, hint: str) -> None:
-        problems.append(Problem(Severity.ERROR, "KB202", path, line, 1, message, hint))
+        problems.error("KB202", path, line, message, hint)
 
     if not isinstance(data, dict):
         error(yamlfile.line_of(data), "expected a mapping with a list under 'topics'", _SIDECAR)
@@ -142,49 +142,33 @@ def parse_tags(
     if problems:
         return tags, problems
     if not isinstance(data, list):
-        message = "expected a list of tags"
-        return tags, [Problem(Severity.ERROR, "KB203", path, 1, 1, message, _TAGS_HINT)]
+        problems.error("KB203", path, 1, "expected a list of tags", _TAGS_HINT)
+        return tags, problems
     for entry in data:
         line = yamlfile.line_of(entry)
         tag_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(tag_id, str) or not is_slug(tag_id):
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB203",
-                    path,
-                    line,
-                    1,
-                    f"tag id {tag_id!r} is not a slug",
-                    "use lower-case letters, digits and '-' (a tag's id is in its URL)",
-                )
+            problems.error(
+                "KB203",
+                path,
+                line,
+                f"tag id {tag_id!r} is not a slug",
+                "use lower-case letters, digits and '-' (a tag's id is in its URL)",
             )
             continue
         if tag_id in tags:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB203",
-                    path,
-                    line,
-                    1,
-                    f"duplicate tag id '{tag_id}'",
-                    "remove one of the two entries",
-                )
+            problems.error(
+                "KB203", path, line, f"duplicate tag id '{tag_id}'", "remove one of the two entries"
             )
             continue
         missing = [language for language in languages if not isinstance(entry.get(language), str)]
         if missing:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB203",
-                    path,
-                    line,
-                    1,
-                    f"tag '{tag_id}' has no name in {', '.join(missing)}",
-                    _TAGS_HINT,
-                )
+            problems.error(
+                "KB203",
+                path,
+                line,
+                f"tag '{tag_id}' has no name in {', '.join(missing)}",
+                _TAGS_HINT,
             )
             continue
         tags[tag_id] = Tag(tag_id, {language: entry[language] for language in languages})

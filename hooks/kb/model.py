@@ -40,14 +40,20 @@ class ProblemLog(list[Problem]):
     """Problems as they are found, each told in one call:
     ``problems.error("KB101", path, line, message, hint)``."""
 
-    def error(self, code: str, path: str, line: int, message: str, hint: str = "") -> None:
-        self.append(Problem(Severity.ERROR, code, path, line, 1, message, hint))
+    def error(
+        self, code: str, path: str, line: int, message: str, hint: str = "", col: int = 1
+    ) -> None:
+        self.append(Problem(Severity.ERROR, code, path, line, col, message, hint))
 
-    def warning(self, code: str, path: str, line: int, message: str, hint: str = "") -> None:
-        self.append(Problem(Severity.WARNING, code, path, line, 1, message, hint))
+    def warning(
+        self, code: str, path: str, line: int, message: str, hint: str = "", col: int = 1
+    ) -> None:
+        self.append(Problem(Severity.WARNING, code, path, line, col, message, hint))
 
-    def info(self, code: str, path: str, line: int, message: str, hint: str = "") -> None:
-        self.append(Problem(Severity.INFO, code, path, line, 1, message, hint))
+    def info(
+        self, code: str, path: str, line: int, message: str, hint: str = "", col: int = 1
+    ) -> None:
+        self.append(Problem(Severity.INFO, code, path, line, col, message, hint))
 
 
 # How a translation's own note starts (CONTRIBUTING, "Translating"): the

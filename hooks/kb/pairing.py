@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import Digest, Node, Problem, Section, Severity, Thread, Topic, Turn
+from .model import Digest, Node, Problem, ProblemLog, Section, Thread, Topic, Turn
 
 
 def shape(nodes: tuple[Node, ...], depth: int = 0) -> list[str]:
@@ -41,20 +41,17 @@ def align(
     """The translation with the source's anchors, and every way the two drift
     apart; the topics ``pending`` in a scaffold (:mod:`kb.scaffold`) are
     untranslated on purpose, not drift."""
-    problems: list[Problem] = []
-
-    def report(severity: Severity, line: int, code: str, message: str, hint: str) -> None:
-        problems.append(Problem(severity, code, translation.path, line, 1, message, hint))
+    problems = ProblemLog()
 
     # Drift is a warning, so `mkdocs serve` keeps working while a translation
     # is brought up to date, and strict builds (CI) fail: a missing topic is
     # shown in the source language under the "not translated" notice, a
     # reshaped one with its own anchors.
     def warn(line: int, code: str, message: str, hint: str) -> None:
-        report(Severity.WARNING, line, code, message, hint)
+        problems.warning(code, translation.path, line, message, hint)
 
     def error(line: int, code: str, message: str, hint: str) -> None:
-        report(Severity.ERROR, line, code, message, hint)
+        problems.error(code, translation.path, line, message, hint)
 
     by_slug = {topic.slug: topic for topic in translation.topics}
     source_slugs = [topic.slug for topic in source.topics]

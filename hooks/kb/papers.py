@@ -21,7 +21,6 @@ from .model import (
     Digest,
     Problem,
     Section,
-    Severity,
     Thread,
     Topic,
     Turn,
@@ -176,7 +175,7 @@ def parse_papers(
     claimed: dict[str, str] = {}
 
     def error(line: int, message: str, hint: str) -> None:
-        problems.append(Problem(Severity.ERROR, "KB502", path, line, 1, message, hint))
+        problems.error("KB502", path, line, message, hint)
 
     for entry in data or []:
         line = yamlfile.line_of(entry)
@@ -260,16 +259,12 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
             or not isinstance(entry.get("url"), str)
             or not isinstance(titles, dict)
         ):
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB503",
-                    path,
-                    line,
-                    1,
-                    "each link needs a 'url' and a 'title' per language",
-                    "write url: and, under title:, a line zh: … and a line en: …",
-                )
+            problems.error(
+                "KB503",
+                path,
+                line,
+                "each link needs a 'url' and a 'title' per language",
+                "write url: and, under title:, a line zh: … and a line en: …",
             )
             continue
         references.append(

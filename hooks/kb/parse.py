@@ -26,9 +26,9 @@ from .model import (
     Label,
     Node,
     Problem,
+    ProblemLog,
     Role,
     Section,
-    Severity,
     Thread,
     Topic,
     Turn,
@@ -116,7 +116,7 @@ def heading_language(digest: Digest, default: str, latin: str = "en") -> str:
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def visible_title(title: str, source: str, path: str, line: int, problems: list[Problem]) -> str:
+def visible_title(title: str, source: str, path: str, line: int, problems: ProblemLog) -> str:
     """A heading without zero-width and bidirectional control characters.
 
     They are invisible, and a bidi override makes a heading read as text it
@@ -124,16 +124,13 @@ def visible_title(title: str, source: str, path: str, line: int, problems: list[
     """
     if not _INVISIBLE.search(title):
         return title
-    problems.append(
-        Problem(
-            Severity.WARNING,
-            "KB116",
-            path,
-            line,
-            _INVISIBLE.search(source).start() + 1,
-            "invisible or bidirectional control characters in a heading (removed)",
-            "delete them from the heading",
-        )
+    problems.warning(
+        "KB116",
+        path,
+        line,
+        "invisible or bidirectional control characters in a heading (removed)",
+        "delete them from the heading",
+        col=_INVISIBLE.search(source).start() + 1,
     )
     return _INVISIBLE.sub("", title)
 
@@ -163,18 +160,14 @@ def parse_digest(
     lines = text.split("\n")
     blocks = _blocks(_parser().parse(text), len(lines))
     topic_starts = [index for index, block in enumerate(blocks) if block.heading_level == 2]
-    problems: list[Problem] = []
+    problems = ProblemLog()
     if not topic_starts:
-        problems.append(
-            Problem(
-                Severity.ERROR,
-                "KB104",
-                path,
-                1,
-                1,
-                "no topic heading ('## ') in this digest",
-                "start every topic with a line '## 话题标题'",
-            )
+        problems.error(
+            "KB104",
+            path,
+            1,
+            "no topic heading ('## ') in this digest",
+            "start every topic with a line '## 话题标题'",
         )
         return Digest(note_id, date, language, path, (), ()), problems
 
@@ -196,32 +189,24 @@ def parse_digest(
         slug, meta = slugs[number]
         if slug in seen:
             first_line, first_title = seen[slug]
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB106",
-                    path,
-                    head.start + 1,
-                    1,
-                    f"topic '{title}' gets the slug '{slug}', already used by "
-                    f"'{first_title}' on line {first_line}",
-                    "give one of them another slug with '{#another-slug}' after its heading",
-                )
+            problems.error(
+                "KB106",
+                path,
+                head.start + 1,
+                f"topic '{title}' gets the slug '{slug}', already used by "
+                f"'{first_title}' on line {first_line}",
+                "give one of them another slug with '{#another-slug}' after its heading",
             )
         seen.setdefault(slug, (head.start + 1, title))
         stop = topic_starts[number + 1] if number + 1 < len(topic_starts) else len(blocks)
         body = _structure(lines, blocks[index + 1 : stop], path, problems)
         if not body:
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    "KB105",
-                    path,
-                    head.start + 1,
-                    1,
-                    f"topic '{title}' has no content",
-                    "write the discussion under the heading or remove the heading",
-                )
+            problems.warning(
+                "KB105",
+                path,
+                head.start + 1,
+                f"topic '{title}' has no content",
+                "write the discussion under the heading or remove the heading",
             )
         topics.append(
             Topic(
@@ -272,7 +257,7 @@ def _references(topics: list[Topic]) -> tuple[list[Topic], Section | None]:
 
 
 def _title_and_preamble(
-    lines: list[str], blocks: list[_Block], path: str, problems: list[Problem]
+    lines: list[str], blocks: list[_Block], path: str, problems: ProblemLog
 ) -> tuple[str, int, tuple[Chunk, ...]]:
     """The note's first ``# `` heading before its topics, and the other blocks there."""
     title, title_line, rest = "", 0, []
@@ -360,7 +345,7 @@ class _Open:
 
 
 def _structure(
-    lines: list[str], blocks: list[_Block], path: str, problems: list[Problem]
+    lines: list[str], blocks: list[_Block], path: str, problems: ProblemLog
 ) -> tuple[Node, ...]:
     state = _Open()
     anchors: set[str] = set()
@@ -371,16 +356,12 @@ def _structure(
             if level == 1:
                 # Shown, and nothing is lost: a hint for contributors, not a
                 # reason for a real digest to fail a strict build.
-                problems.append(
-                    Problem(
-                        Severity.INFO,
-                        "KB111",
-                        path,
-                        block.start + 1,
-                        1,
-                        "a level-1 heading inside a topic is shown as a section",
-                        "use '### ' for items inside a topic",
-                    )
+                problems.info(
+                    "KB111",
+                    path,
+                    block.start + 1,
+                    "a level-1 heading inside a topic is shown as a section",
+                    "use '### ' for items inside a topic",
                 )
                 level = 3
             title, explicit = split_explicit_id(block.inline)
@@ -484,7 +465,7 @@ def _assign_slugs(
     heads: list[tuple[_Block, str, str | None]],
     metadata: DigestMeta | None,
     path: str,
-    problems: list[Problem],
+    problems: ProblemLog,
 ) -> list[tuple[str, TopicMeta | None]]:
     """Explicit ``{#slug}``, else the sidecar entry for the heading, else the default.
 
@@ -497,16 +478,12 @@ def _assign_slugs(
     chosen: list[TopicMeta | None] = []
     for head, title, explicit in heads:
         if explicit is not None and not is_slug(explicit):
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB107",
-                    path,
-                    head.start + 1,
-                    1,
-                    f"'{{#{explicit}}}' is not a valid slug",
-                    "use lowercase ASCII words joined by '-', e.g. {#knowledge-updates}",
-                )
+            problems.error(
+                "KB107",
+                path,
+                head.start + 1,
+                f"'{{#{explicit}}}' is not a valid slug",
+                "use lowercase ASCII words joined by '-', e.g. {#knowledge-updates}",
             )
         entry = next((e for e in entries if e.slug == explicit), None) if explicit else None
         chosen.append(entry or by_title.get(title))
@@ -518,30 +495,22 @@ def _assign_slugs(
     if orphans and len(orphans) == len(unmatched):
         for index, entry in zip(unmatched, orphans, strict=True):
             chosen[index] = entry
-            problems.append(
-                Problem(
-                    Severity.INFO,
-                    "KB108",
-                    metadata.path,
-                    entry.line,
-                    1,
-                    f"heading '{heads[index][1]}' (line {heads[index][0].start + 1}) kept the "
-                    f"slug '{entry.slug}' recorded for '{entry.title}'",
-                    "update 'title' in the sidecar to the new heading",
-                )
+            problems.info(
+                "KB108",
+                metadata.path,
+                entry.line,
+                f"heading '{heads[index][1]}' (line {heads[index][0].start + 1}) kept the "
+                f"slug '{entry.slug}' recorded for '{entry.title}'",
+                "update 'title' in the sidecar to the new heading",
             )
     else:
         for entry in orphans:
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    "KB109",
-                    metadata.path,
-                    entry.line,
-                    1,
-                    f"no heading '{entry.title}' in the digest for slug '{entry.slug}'",
-                    "fix the title, or delete the entry if the topic was removed",
-                )
+            problems.warning(
+                "KB109",
+                metadata.path,
+                entry.line,
+                f"no heading '{entry.title}' in the digest for slug '{entry.slug}'",
+                "fix the title, or delete the entry if the topic was removed",
             )
     result = []
     for number, ((_, title, explicit), entry) in enumerate(

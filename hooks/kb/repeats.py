@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from .model import Digest, Node, Problem, Section, Severity, Thread, Topic, Turn, walk
+from .model import Digest, Node, Problem, ProblemLog, Section, Thread, Topic, Turn, walk
 
 SAME_TEXT = 0.5
 """Two topics of the same title are the same text when half their lines are shared."""
@@ -49,7 +49,7 @@ def repeated_digests(digests: tuple[Digest, ...] | list[Digest]) -> list[Problem
         if titles[first] == titles[second] and count / union >= SAME_TEXT:
             same[first[0], second[0]].append((first[1], second[1]))
     by_id = {digest.id: digest for digest in digests}
-    problems = []
+    problems = ProblemLog()
     for (first_id, second_id), pairs in sorted(same.items()):
         first, second = by_id[first_id], by_id[second_id]
         # Reported at the digest with fewer topics (the copy), else the earlier
@@ -60,18 +60,14 @@ def repeated_digests(digests: tuple[Digest, ...] | list[Digest]) -> list[Problem
         if len(repeated) < 2 or len(repeated) * 2 < len(copy.topics):
             continue
         topic = next(t for t in copy.topics if t.slug in repeated)
-        problems.append(
-            Problem(
-                Severity.WARNING,
-                "KB120",
-                copy.path,
-                topic.line,
-                1,
-                f"{len(repeated)} of the {len(copy.topics)} topics of this digest repeat"
-                f" {original.path} (the same titles, mostly the same text)",
-                f"if it is an earlier copy of {original.path}, remove it; if it is another"
-                " week, give its repeated topics their own text, or merge the two digests",
-            )
+        problems.warning(
+            "KB120",
+            copy.path,
+            topic.line,
+            f"{len(repeated)} of the {len(copy.topics)} topics of this digest repeat"
+            f" {original.path} (the same titles, mostly the same text)",
+            f"if it is an earlier copy of {original.path}, remove it; if it is another"
+            " week, give its repeated topics their own text, or merge the two digests",
         )
     return problems
 

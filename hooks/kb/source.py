@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Problem, Severity
+from .model import Problem, ProblemLog, Severity
 
 _BOM = "\ufeff"
 
@@ -14,47 +14,39 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     U+FFFD replacement characters (left by an earlier bad conversion) are
     warnings, one per line.
     """
+    problems = ProblemLog()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, col = _position(data[: error.start])
-        return None, [
-            Problem(
-                Severity.ERROR,
-                "KB102",
-                path,
-                line,
-                col,
-                f"invalid UTF-8 (byte 0x{data[error.start]:02x})",
-                "save the file as UTF-8",
-            )
-        ]
+        problems.error(
+            "KB102",
+            path,
+            line,
+            f"invalid UTF-8 (byte 0x{data[error.start]:02x})",
+            "save the file as UTF-8",
+            col=col,
+        )
+        return None, problems
     text = text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n")
-    problems = []
     for number, line in enumerate(text.split("\n"), start=1):
         if "\x00" in line:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "KB110",
-                    path,
-                    number,
-                    line.index("\x00") + 1,
-                    "NUL byte in text",
-                    "remove the NUL characters; the file may be binary or UTF-16",
-                )
+            problems.error(
+                "KB110",
+                path,
+                number,
+                "NUL byte in text",
+                "remove the NUL characters; the file may be binary or UTF-16",
+                col=line.index("\x00") + 1,
             )
         if "\ufffd" in line:
-            problems.append(
-                Problem(
-                    Severity.INFO,
-                    "KB103",
-                    path,
-                    number,
-                    line.index("\ufffd") + 1,
-                    "U+FFFD replacement character: text was lost in an earlier conversion",
-                    "restore the original characters from the source of the digest",
-                )
+            problems.info(
+                "KB103",
+                path,
+                number,
+                "U+FFFD replacement character: text was lost in an earlier conversion",
+                "restore the original characters from the source of the digest",
+                col=line.index("\ufffd") + 1,
             )
     if any(problem.severity is Severity.ERROR for problem in problems):
         return None, problems

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .model import Problem, Severity
+from .model import ProblemLog
 
 LINE = "__line__"
 
@@ -46,36 +46,31 @@ AnyTagLoader.add_multi_constructor(
 
 def load(
     text: str, path: str, loader: type[yaml.SafeLoader] = _LocatingLoader
-) -> tuple[Any, list[Problem]]:
+) -> tuple[Any, ProblemLog]:
     """The parsed document (mappings carry ``LINE``), or ``None`` and the syntax error."""
+    problems = ProblemLog()
     try:
-        return yaml.load(text, Loader=loader), []
+        return yaml.load(text, Loader=loader), problems
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [
-            Problem(
-                Severity.ERROR,
-                "KB201",
-                path,
-                line,
-                col,
-                f"invalid YAML: {error.problem or error}",
-                "check indentation and quote values containing ':' or '#'",
-            )
-        ]
+        problems.error(
+            "KB201",
+            path,
+            line,
+            f"invalid YAML: {error.problem or error}",
+            "check indentation and quote values containing ':' or '#'",
+            col=col,
+        )
     except yaml.YAMLError as error:
-        return None, [
-            Problem(
-                Severity.ERROR,
-                "KB201",
-                path,
-                1,
-                1,
-                f"invalid YAML: {error}",
-                "check the indentation and the quotes near that line",
-            )
-        ]
+        problems.error(
+            "KB201",
+            path,
+            1,
+            f"invalid YAML: {error}",
+            "check the indentation and the quotes near that line",
+        )
+    return None, problems
 
 
 def line_of(value: Any, default: int = 1) -> int:
