@@ -305,43 +305,71 @@ def _chunk(lines: list[str], block: _Block, label_rest: str | None) -> Chunk:
 
 
 @dataclass
+class _OpenSection:
+    level: int
+    anchor: str
+    title: str
+    line: int
+    body: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class _OpenThread:
+    label: Label
+    anchor: str
+    title: str
+    line: int
+    body: list[Turn] = field(default_factory=list)
+
+
+@dataclass
+class _OpenTurn:
+    label: Label | None
+    line: int
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+@dataclass
 class _Open:
     """What is being built while walking a topic: sections, a thread, a turn."""
 
-    sections: list[tuple[int, str, str, int, list[Node]]] = field(default_factory=list)
+    sections: list[_OpenSection] = field(default_factory=list)
     root: list[Node] = field(default_factory=list)
-    thread: tuple[Label, str, str, int, list[Turn]] | None = None
-    turn: tuple[Label | None, int, list[Chunk]] | None = None
+    thread: _OpenThread | None = None
+    turn: _OpenTurn | None = None
     replied: bool = False  # the open thread has a reply
     # The open thread's question is numbered (Q4) and its answer (A4) given:
     # a researcher speaking next speaks to the topic again, not to it.
     answered_in_pair: bool = False
 
     def container(self) -> list[Node]:
-        return self.sections[-1][4] if self.sections else self.root
+        return self.sections[-1].body if self.sections else self.root
 
     def close_turn(self) -> None:
         if self.turn is None:
             return
-        label, line, chunks = self.turn
-        turn = Turn(label, line, tuple(chunks))
-        (self.thread[4] if self.thread else self.container()).append(turn)
+        turn = Turn(self.turn.label, self.turn.line, tuple(self.turn.chunks))
+        (self.thread.body if self.thread else self.container()).append(turn)
         self.turn = None
 
     def close_thread(self) -> None:
         self.close_turn()
         if self.thread is None:
             return
-        label, anchor, title, line, body = self.thread
-        self.container().append(Thread(anchor, label, line, title, tuple(body)))
+        thread = self.thread
+        self.container().append(
+            Thread(thread.anchor, thread.label, thread.line, thread.title, tuple(thread.body))
+        )
         self.thread = None
         self.replied = self.answered_in_pair = False
 
     def close_sections(self, level: int) -> None:
         self.close_thread()
-        while self.sections and self.sections[-1][0] >= level:
-            sub_level, anchor, title, line, body = self.sections.pop()
-            self.container().append(Section(anchor, sub_level, title, line, tuple(body)))
+        while self.sections and self.sections[-1].level >= level:
+            done = self.sections.pop()
+            self.container().append(
+                Section(done.anchor, done.level, done.title, done.line, tuple(done.body))
+            )
 
 
 def _structure(
@@ -374,7 +402,7 @@ def _structure(
             anchor = unique(anchor, anchors)
             anchors.add(anchor)
             state.close_sections(level)
-            state.sections.append((level, anchor, title, block.start + 1, []))
+            state.sections.append(_OpenSection(level, anchor, title, block.start + 1))
             continue
         labelled = split_label(lines[block.start]) if block.token.type == "paragraph_open" else None
         if labelled is None:
@@ -383,7 +411,7 @@ def _structure(
                 state.close_thread()  # a new link or paper, not more of the reply
             elif (
                 state.thread is not None
-                and state.thread[0].role is Role.QUESTION
+                and state.thread.label.role is Role.QUESTION
                 and not state.replied
                 and chunk.lines
                 and not chunk.translator_note
@@ -391,12 +419,12 @@ def _structure(
                 # What follows a question, labelled or not, is its reply (a
                 # discussion's own paragraphs go on until someone follows up).
                 state.close_turn()
-                state.turn = (Label(Role.REPLY), chunk.line, [])
+                state.turn = _OpenTurn(Label(Role.REPLY), chunk.line)
                 state.replied = True
             if state.turn is None:
-                state.turn = (None, chunk.line, [])
+                state.turn = _OpenTurn(None, chunk.line)
             if chunk.lines:
-                state.turn[2].append(chunk)
+                state.turn.chunks.append(chunk)
             continue
         label, rest = labelled
         if label.opens_thread:
@@ -405,19 +433,19 @@ def _structure(
             anchor = unique(f"{_THREAD_PREFIX[label.role]}{counters[label.role]}", anchors)
             anchors.add(anchor)
             title, chunk = _thread_title(lines, block, rest)
-            state.thread = (label, anchor, title, block.start + 1, [])
+            state.thread = _OpenThread(label, anchor, title, block.start + 1)
             if chunk.lines:
-                state.turn = (None, chunk.line, [chunk])
+                state.turn = _OpenTurn(None, chunk.line, [chunk])
             state.close_turn()  # the question's own paragraph; what follows replies
             continue
         if state.answered_in_pair and label.role is Role.SPEAKER:
             state.close_thread()
         state.close_turn()
         chunk = _chunk(lines, block, rest)
-        state.turn = (label, block.start + 1, [chunk] if chunk.lines else [])
+        state.turn = _OpenTurn(label, block.start + 1, [chunk] if chunk.lines else [])
         if state.thread is not None:
             state.replied = True
-            question = state.thread[0]
+            question = state.thread.label
             if (
                 label.role is Role.ANSWER
                 and label.number is not None
