@@ -55,6 +55,8 @@ def test_no_global_statement_anywhere():
 
 
 _MUTABLE_CALLS = {"dict", "list", "set", "defaultdict", "Counter", "OrderedDict", "deque"}
+# Classes whose objects cannot change: a read-only view of a dict, a type variable.
+_IMMUTABLE_CLASSES = {"MappingProxyType", "TypeVar"}
 
 
 def _is_mutable(value: ast.expr | None) -> bool:
@@ -64,7 +66,7 @@ def _is_mutable(value: ast.expr | None) -> bool:
         function = value.func
         name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
         # A call of a project class makes an object, whose state is mutable.
-        return name in _MUTABLE_CALLS or name[:1].isupper()
+        return name in _MUTABLE_CALLS or (name[:1].isupper() and name not in _IMMUTABLE_CLASSES)
     return isinstance(value, ast.Constant) and value.value is None
 
 
@@ -85,12 +87,64 @@ def test_the_mkdocs_layer_keeps_no_module_level_state_but_the_one_object():
     assert found == []
 
 
+# What the core may keep at module level besides constants: parsers made
+# once, whose every parse keeps its state in what it returns.
+_PARSERS = {"MarkdownIt"}
+
+
+def _unbounded_cache(decorator: ast.expr) -> bool:
+    """``functools.cache``, or an ``lru_cache`` without a ``maxsize``."""
+    name = ast.unparse(decorator)
+    if name in ("functools.cache", "cache"):
+        return True
+    if isinstance(decorator, ast.Call) and ast.unparse(decorator.func).endswith("lru_cache"):
+        sizes = [k.value for k in decorator.keywords if k.arg == "maxsize"] + decorator.args[:1]
+        return not sizes or (isinstance(sizes[0], ast.Constant) and sizes[0].value is None)
+    return name.endswith("lru_cache")
+
+
+def test_the_core_keeps_nothing_between_builds_but_bounded_caches():
+    """``mkdocs serve`` does not reload hooks: module state of the core would
+    outlive a build. Constants are immutable; a cache is bounded, keyed by
+    the content it was computed from."""
+    found = []
+    for path in sorted(CORE.glob("*.py")):
+        tree = _tree(path)
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign):
+                targets, value = [node.target], node.value
+            else:
+                continue
+            made_by = ast.unparse(value.func) if isinstance(value, ast.Call) else ""
+            if _is_mutable(value) and made_by not in _PARSERS:
+                names = [getattr(target, "id", "?") for target in targets]
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {names}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                for decorator in node.decorator_list:
+                    if _unbounded_cache(decorator):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: unbounded cache")
+    assert found == []
+
+
+def test_the_cache_check_tells_bounded_from_unbounded():
+    unbounded = ["functools.cache", "functools.lru_cache", "functools.lru_cache()"]
+    unbounded += ["functools.lru_cache(maxsize=None)", "lru_cache(None)"]
+    for source in unbounded:
+        assert _unbounded_cache(ast.parse(source).body[0].value), source
+    for source in ["functools.lru_cache(maxsize=1)", "lru_cache(256)", "staticmethod"]:
+        assert not _unbounded_cache(ast.parse(source).body[0].value), source
+
+
 def test_the_state_check_sees_the_kinds_of_state_it_forbids():
     kinds = ["x = {}", "x: dict = {}", "x = []", "x = defaultdict(list)", "x = None", "x = Thing()"]
     for source in kinds:
         statement = ast.parse(source).body[0]
         assert _is_mutable(statement.value), source
-    for source in ["X = ()", "X = 'a'", "X = re.compile('a')", "X = frozenset()", "X = 40"]:
+    immutable = ["X = ()", "X = 'a'", "X = re.compile('a')", "X = frozenset()", "X = 40"]
+    for source in [*immutable, "X = MappingProxyType({})"]:
         assert not _is_mutable(ast.parse(source).body[0].value), source
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -30,7 +31,7 @@ _parser = MarkdownIt("commonmark")
 _NOT_PROSE = frozenset({"fence", "code_block", "html_block", "table", "hr"})
 _OPENERS = "（([【「『《“‘"
 _CLOSERS = "）)]】」』》”’"
-_OPENER_OF = dict(zip(_CLOSERS, _OPENERS, strict=True))
+_OPENER_OF = MappingProxyType(dict(zip(_CLOSERS, _OPENERS, strict=True)))
 # Always a sentence end; or one when a space follows.
 _ENDS = "。！？!?"
 _ENDS_BEFORE_SPACE = ".;；"

@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from xml.sax.saxutils import escape, quoteattr
 
 from .messages import Messages
@@ -222,7 +223,7 @@ WIDTH = 360
 ROW = 28
 FONT = 13  # units, kb.css: the drawing's text
 _NAME_RIGHT_MARGIN = 6
-RADIUS = {TOPIC: 6, TERM: 5, PAPER: 4}
+RADIUS = MappingProxyType({TOPIC: 6, TERM: 5, PAPER: 4})
 
 
 def shortened(name: str, room: float, font: float = FONT) -> str:

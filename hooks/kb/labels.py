@@ -13,23 +13,26 @@ it (``A1(某大佬):``). English translations use
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from .model import Label, Role
 
-_CHINESE_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CHINESE_DIGITS = MappingProxyType(
+    {
+        "零": 0,
+        "〇": 0,
+        "一": 1,
+        "二": 2,
+        "两": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
+)
 
 # \d matches full-width digits too (研究员２), and int() reads them.
 _NUMBER = r"(?P<number>\d+|[零〇一二两三四五六七八九十百]+)"
@@ -45,12 +48,14 @@ _LETTER = re.compile(
     rf"(?:{_COLON}\s*|$)",
     re.IGNORECASE,
 )
-_LETTER_ROLES = {
-    "Q": Role.QUESTION,
-    "A": Role.ANSWER,
-    "D": Role.DISCUSSION,
-    "F": Role.FOLLOW_UP,
-}
+_LETTER_ROLES = MappingProxyType(
+    {
+        "Q": Role.QUESTION,
+        "A": Role.ANSWER,
+        "D": Role.DISCUSSION,
+        "F": Role.FOLLOW_UP,
+    }
+)
 
 
 def chinese_number(text: str) -> int:

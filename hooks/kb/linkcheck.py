@@ -15,13 +15,15 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 # xlink:href: the links of the graph's drawings (kb.graph).
-_LINKING = {
-    ("a", "href"),
-    ("a", "xlink:href"),
-    ("link", "href"),
-    ("img", "src"),
-    ("script", "src"),
-}
+_LINKING = frozenset(
+    {
+        ("a", "href"),
+        ("a", "xlink:href"),
+        ("link", "href"),
+        ("img", "src"),
+        ("script", "src"),
+    }
+)
 
 
 @dataclass(frozen=True)

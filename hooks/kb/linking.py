@@ -25,10 +25,10 @@ from .glossary import Term, TermFinder
 from .notepages import CONNECTION_ANCHORS
 from .papers import arxiv_id
 
-HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption"}
-_SKIPPED_TAGS = {"a", "code", "pre", "script", "style", "kbd", "abbr"}
-_SKIPPED_CLASSES = {"kb-raw", "kb-speaker", "kb-label", "headerlink"}
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption"})
+_SKIPPED_TAGS = frozenset({"a", "code", "pre", "script", "style", "kbd", "abbr"})
+_SKIPPED_CLASSES = frozenset({"kb-raw", "kb-speaker", "kb-label", "headerlink"})
 
 
 @dataclass(frozen=True)

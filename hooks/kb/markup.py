@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .urls import BARE_URL, trim_url
 
-_SAFE_SCHEMES = {"", "http", "https", "mailto"}
+_SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from . import yamlfile
@@ -283,7 +284,7 @@ def parse_references(text: str, path: str) -> tuple[tuple[Reference, ...], list[
 
 
 # data/links.yml's ``verified:``: true, false, or weak.
-_VERIFIED = {True: "yes", False: "no", "weak": "weak"}
+_VERIFIED = MappingProxyType({True: "yes", False: "no", "weak": "weak"})
 
 
 def paper_matcher(papers: tuple[Paper, ...]) -> FormMatcher[Paper]:

@@ -13,6 +13,7 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -43,13 +44,13 @@ NOTE_NAME = re.compile(
     r"(?:\.(?P<language>[a-z]{2}))?\.md$"
 )
 _EXPLICIT_ID = re.compile(r"\s*\{\s*#(?P<id>[^\s{}]+)\s*\}\s*$")
-_THREAD_PREFIX = {Role.QUESTION: "q", Role.DISCUSSION: "d"}
+_THREAD_PREFIX = MappingProxyType({Role.QUESTION: "q", Role.DISCUSSION: "d"})
 DEFAULT_SLUG_LENGTH = 48
 SECTION_ANCHOR_LENGTH = 40
 
 
 # One parser for every note: building one takes as long as parsing a digest.
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # Blocks and their line ranges are all the model needs; an inline
     # token's raw content is set by the block parser. Parsing every line's

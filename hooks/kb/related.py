@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from .glossary import Term, TermFinder, prose
 from .matching import FormMatcher
@@ -26,19 +27,21 @@ from .papers import Citation, sections
 PAPER_WEIGHT, TERM_WEIGHT, TAG_WEIGHT = 3.0, 2.0, 1.0
 RELATED_LIMIT = 5
 # Glossary categories that say what a topic is about, as tags.
-CATEGORY_TAGS = {
-    "architecture": "architecture",
-    "parallelism-systems": "systems",
-    "training": "training",
-    "continual-learning-editing": "knowledge-updating",
-    "decoding": "decoding",
-    "long-context": "long-context",
-    "retrieval": "rag",
-    "evaluation": "evaluation",
-    "alignment": "alignment",
-    "multimodal": "multimodal",
-    "reasoning": "reasoning",
-}
+CATEGORY_TAGS = MappingProxyType(
+    {
+        "architecture": "architecture",
+        "parallelism-systems": "systems",
+        "training": "training",
+        "continual-learning-editing": "knowledge-updating",
+        "decoding": "decoding",
+        "long-context": "long-context",
+        "retrieval": "rag",
+        "evaluation": "evaluation",
+        "alignment": "alignment",
+        "multimodal": "multimodal",
+        "reasoning": "reasoning",
+    }
+)
 SUGGESTION_MINIMUM = 2
 SUGGESTION_LIMIT = 3
 _QUOTED = re.compile(
@@ -160,7 +163,7 @@ def related(
     return result
 
 
-_BASE_WEIGHTS = {"paper": PAPER_WEIGHT, "term": TERM_WEIGHT, "tag": TAG_WEIGHT}
+_BASE_WEIGHTS = MappingProxyType({"paper": PAPER_WEIGHT, "term": TERM_WEIGHT, "tag": TAG_WEIGHT})
 
 
 def _features(item: Profile) -> list[tuple[str, str]]:

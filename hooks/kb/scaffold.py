@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import MappingProxyType
 
 from .model import Chunk, Digest, Label, Role, Section, Thread, Turn
 from .urls import BARE_URL
@@ -28,10 +29,12 @@ COMMENT_CLOSE = "-->"
 _VERBATIM = frozenset({"fence", "code_block", "table", "html_block"})
 _URL = re.compile(BARE_URL)
 
-LABELS = {
-    "en": {"speaker": "Researcher {n}", "colon": ": "},
-    "zh": {"speaker": "研究员{n}", "colon": "："},
-}
+LABELS = MappingProxyType(
+    {
+        "en": {"speaker": "Researcher {n}", "colon": ": "},
+        "zh": {"speaker": "研究员{n}", "colon": "："},
+    }
+)
 
 
 def strip(text: str) -> tuple[str, set[int]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 # A URL runs over printable ASCII; anything else (CJK text, full-width
 # punctuation, spaces) ends it.
 BARE_URL = r"https?://[!#-;=?-\[\]_a-z~]+"
 _TRAILING = ".,;:!?'\"*_"
-_CLOSERS = {")": "(", "]": "["}
+_CLOSERS = MappingProxyType({")": "(", "]": "["})
 
 
 def trim_url(url: str) -> str:
