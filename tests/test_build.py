@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 import re
 from html.parser import HTMLParser
 
@@ -519,3 +521,22 @@ def test_each_language_built_in_one_process_has_its_own_extensions_and_no_others
         links.install(config)
         made.append(links.extensions())
     assert config.markdown_extensions == ["toc", "attr_list", *made[-1]]
+
+
+def test_a_build_leaves_the_environment_as_it_found_it(tmp_path, monkeypatch):
+    """A build in a long-lived process (mkdocs serve, a test run) leaves no
+    setting behind for the next: the sitemap's date is passed, not set."""
+    import material.templates  # noqa: F401  (Material's own: sets NO_MKDOCS_2_WARNING on import)
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("KB_PARALLEL", "0")  # every language in this process
+    before = dict(os.environ)
+    site = tmp_path / "site"
+    result = build_site(make_project(tmp_path), site)
+    assert result.error is None, result.log
+    assert dict(os.environ) == before
+    # The compressed sitemap is stamped with its newest page's date, not the clock's.
+    header = (site / "sitemap.xml.gz").read_bytes()[:8]
+    newest = max(re.findall(r"<lastmod>([\d-]+)</lastmod>", (site / "sitemap.xml").read_text()))
+    midnight = datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.UTC)
+    assert int.from_bytes(header[4:8], "little") == int(midnight.timestamp())

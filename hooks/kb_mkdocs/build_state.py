@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import os
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -166,16 +165,15 @@ def run(config: MkDocsConfig, build: Build, langs: Languages) -> LanguageRun:
     return LanguageRun(langs, edition, CrossLinks.of(sources, edition), context, page, dates=dates)
 
 
-def epoch(day: datetime.date) -> str:
-    """``SOURCE_DATE_EPOCH`` for ``day``."""
-    return str(int(datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp()))
-
-
-def set_build_date(build: Build, given: str | None) -> None:
-    """MkDocs stamps the compressed sitemap with the build time: the date of
-    the newest content keeps two builds of the same sources identical. A
-    ``SOURCE_DATE_EPOCH`` given by whoever runs the build wins."""
-    os.environ["SOURCE_DATE_EPOCH"] = given if given is not None else epoch(build.newest)
+def build_timestamp(build: Build, given: str | None) -> int:
+    """What the compressed sitemap is stamped with: the date of the newest
+    content, which keeps two builds of the same sources identical (not the
+    clock's, as MkDocs would). A ``SOURCE_DATE_EPOCH`` given by whoever runs
+    the build wins."""
+    if given is not None:
+        return int(given)
+    midnight = datetime.datetime.combine(build.newest, datetime.time(), datetime.UTC)
+    return int(midnight.timestamp())
 
 
 def report(problems: tuple[Problem, ...] | list[Problem]) -> None:

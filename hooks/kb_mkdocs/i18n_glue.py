@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs_static_i18n import reconfigure
@@ -246,8 +245,9 @@ class RootPages:
             localized.parent.mkdir(parents=True, exist_ok=True)
             localized.write_text(output, encoding="utf-8")
 
-    def merge(self, config: MkDocsConfig) -> None:
-        """The default language's 404 page at the root; one sitemap of every page.
+    def merge(self, config: MkDocsConfig, timestamp: int) -> None:
+        """The default language's 404 page at the root; one sitemap of every
+        page, compressed with ``timestamp`` as its time.
 
         Material's language switcher reads the sitemap below the current
         language's root, so each language's root gets the whole sitemap too.
@@ -265,7 +265,5 @@ class RootPages:
         merged = sitemap.merge(parts)
         for folder in ("", *langs.translations):
             (site / folder / "sitemap.xml").write_text(merged, encoding="utf-8")
-        with gzip.GzipFile(
-            site / "sitemap.xml.gz", mode="wb", mtime=utils.get_build_timestamp()
-        ) as compressed:
+        with gzip.GzipFile(site / "sitemap.xml.gz", mode="wb", mtime=timestamp) as compressed:
             compressed.write(merged.encode("utf-8"))

@@ -100,7 +100,6 @@ class KnowledgeBase:
                     started.close()
             raise
         build.search_pool, build.language_builds = pool, builds
-        build_state.set_build_date(build, self._given_epoch)
         return build
 
     # Before mkdocs-static-i18n's on_files (-100), which would read the notes
@@ -289,7 +288,7 @@ class KnowledgeBase:
         langs = i18n_glue.languages(config)
         if langs.is_default:
             i18n_glue.skip_other_languages(config, False)
-            build.root_pages.merge(config)
+            build.root_pages.merge(config, build_state.build_timestamp(build, self._given_epoch))
         if build.channel is None:  # a worker's pages are indexed by the default build
             search_pool.write_language_index(config, langs)
         if langs.is_default:
