@@ -5,6 +5,10 @@ in its own text until it has one (under the not-translated notice). The
 feed, the cross-links, the paper index and the glossary all need to know
 which text that is, under which title, at which path, citing what; an
 :class:`Edition` answers once per build and language.
+
+In the code, *shown* means that and only that: the text a language's page
+shows (the translation, or the original under a notice). A translation that
+may be missing is *translated* (``None`` where there is none).
 """
 
 from __future__ import annotations

@@ -33,11 +33,11 @@ def atom(edition: Edition, context: Context, site_url: str, prefix: str) -> str:
         shown = edition.text(digest)
         for topic in digest.topics:
             title = edition.topic_titles[TopicKey(digest.id, topic.slug)]
-            shown_topic = shown.topic(topic.slug)
+            topic_text = shown.topic(topic.slug)
             summary = summary_line(
-                topic_summary(topic, shown_topic, context.language),
+                topic_summary(topic, topic_text, context.language),
                 digest,
-                (shown_topic or topic).title,
+                (topic_text or topic).title,
                 context,
             )
             url = page_url(site_url, prefix, topic_path(digest, topic))

@@ -109,7 +109,7 @@ def prose(markdown: str) -> str:
     """
     if not any(mark in markdown for mark in "[`</&\\"):
         return markdown  # most lines: nothing to blank, and parsing them is the cost
-    shown = [" "] * len(markdown)
+    kept = [" "] * len(markdown)
     cursor = 0
     depth = 0
     for token in _inline.parseInline(markdown):
@@ -123,13 +123,13 @@ def prose(markdown: str) -> str:
                 if start < 0:
                     # An escape or entity (\\*, &amp;) reads otherwise than it is
                     # written: the rest of the line is kept rather than lost.
-                    shown[cursor:] = markdown[cursor:]
+                    kept[cursor:] = markdown[cursor:]
                     cursor = len(markdown)
                     continue
                 cursor = start + len(child.content)
                 if depth == 0 and child.type == "text":
-                    shown[start:cursor] = markdown[start:cursor]
-    return _URL.sub(lambda match: " " * len(match.group(0)), "".join(shown))
+                    kept[start:cursor] = markdown[start:cursor]
+    return _URL.sub(lambda match: " " * len(match.group(0)), "".join(kept))
 
 
 _URL = re.compile(

@@ -240,15 +240,15 @@ def _glossary_entry(
     lines = [heading(3, title, term.id, name), ""]
     # Each form once, whatever its case (BERT, Bert, bert), and none that the
     # heading already shows.
-    shown = {term.names[language].lower(), term.names[other].lower()}
+    named = {term.names[language].lower(), term.names[other].lower()}
     also: list[str] = []
     for form in (
         *term.abbreviations,
         *term.aliases.get(language, ()),
         *(term.aliases.get(other, ()) if language == source_language else ()),
     ):
-        if form.lower() not in shown:
-            shown.add(form.lower())
+        if form.lower() not in named:
+            named.add(form.lower())
             also.append(form)
     if also:
         forms = (f"`{form}`" if form in term.abbreviations else escape(form) for form in also)
@@ -428,8 +428,8 @@ def _questions_by_tag(edition: Edition, context: Context) -> dict[str, list[tupl
             if not asked:
                 continue
             tags = [tag for tag in topic.tags if tag in context.tags] or ["untagged"]
-            shown = edition.translated_topic(digest, topic)
-            titles = {t.anchor: t.title for t in (questions(shown) if shown else [])}
+            translated = edition.translated_topic(digest, topic)
+            titles = {t.anchor: t.title for t in (questions(translated) if translated else [])}
             for tag in tags:
                 groups.setdefault(tag, []).extend(
                     (digest, topic, thread, titles.get(thread.anchor, thread.title))

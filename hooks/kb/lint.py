@@ -120,13 +120,13 @@ def outdated_translations(archive) -> list[Problem]:
     problems = ProblemLog()
     for language, by_id in archive.outdated.items():
         for digest_id, slugs in by_id.items():
-            shown = archive.translations[language][digest_id]
+            translation = archive.translations[language][digest_id]
             source = archive.digest(digest_id)
-            for topic in shown.topics:
+            for topic in translation.topics:
                 if topic.slug in slugs:
                     problems.warning(
                         "KB306",
-                        shown.path,
+                        translation.path,
                         topic.line,
                         f"topic '{topic.slug}' translates an older text: "
                         f"{source.path} changed after it was translated",
@@ -174,16 +174,16 @@ def lint(root: Path, paths: list[Path]) -> list[Problem]:
     for note in notes:
         if note.name.startswith("_") or note_name(note.name) is None:
             continue
-        shown = note.relative_to(root).as_posix()
-        text, _ = decode(note.read_bytes(), shown)
+        name = note.relative_to(root).as_posix()
+        text, _ = decode(note.read_bytes(), name)
         if text is not None:
-            problems += check_note(text, shown)
+            problems += check_note(text, name)
     for path in paths:
         if path.suffix in (".yml", ".yaml") and path.exists():
             problems += check_yaml(path.read_text(encoding="utf-8"), _shown(path, root))
     if wanted:
-        shown_wanted = {_shown(path, root) for path in paths}
-        problems = [p for p in problems if p.path in shown_wanted]
+        wanted = {_shown(path, root) for path in paths}
+        problems = [p for p in problems if p.path in wanted]
     return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.code))
 
 
@@ -203,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="report errors and warnings only")
     arguments = parser.parse_args(argv)
     problems = lint(arguments.root, arguments.paths)
-    shown = [p for p in problems if not (arguments.quiet and p.severity is Severity.INFO)]
-    for problem in shown:
+    reported = [p for p in problems if not (arguments.quiet and p.severity is Severity.INFO)]
+    for problem in reported:
         print(problem)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = sum(p.severity is Severity.WARNING for p in problems)

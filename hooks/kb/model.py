@@ -249,8 +249,8 @@ class Archive:
     def translation_state(self, digest: Digest, language: str, slug: str) -> str:
         """Topic ``slug`` of ``digest`` in ``language``: ``translated``,
         ``outdated`` (its source changed since) or ``missing``."""
-        shown = self.translation(digest, language)
-        if shown is None or shown.topic(slug) is None:
+        translation = self.translation(digest, language)
+        if translation is None or translation.topic(slug) is None:
             return "missing"
         if slug in self.outdated.get(language, {}).get(digest.id, ()):
             return "outdated"

@@ -93,15 +93,15 @@ def render_topic(
     under a notice; it ends with the topics it relates to (``relations``),
     those that name it, and its neighbourhood in the graph."""
     messages = context.messages
-    shown_digest = edition.translated(digest)
-    shown = edition.translated_topic(digest, topic)
+    translated_digest = edition.translated(digest)
+    translated = edition.translated_topic(digest, topic)
     path = topic_path(digest, topic)
     position = digest.topics.index(topic) + 1
-    summary = topic_summary(topic, shown, context.language)
-    described = summary_line(summary, digest, (shown or topic).title, context)
+    summary = topic_summary(topic, translated, context.language)
+    described = summary_line(summary, digest, (translated or topic).title, context)
     listed = described if summary[0] else ""
     lines = _front_matter(topic.tags, context, described, listed, digest.id)
-    if shown is None:
+    if translated is None:
         lines += _untranslated("untranslated.topic", context)
     elif edition.archive.translation_state(digest, edition.language, topic.slug) == "outdated":
         lines += _outdated(digest, topic, context)
@@ -112,18 +112,18 @@ def render_topic(
         position=position,
         count=len(digest.topics),
     )
-    title = [heading(1, (shown or topic).title, topic.slug, ""), ""]
-    notes = _editor_notes(context, digest, topic, shown)
-    body = _nodes((shown or topic).body, 2, messages, notes)
+    title = [heading(1, (translated or topic).title, topic.slug, ""), ""]
+    notes = _editor_notes(context, digest, topic, translated)
+    body = _nodes((translated or topic).body, 2, messages, notes)
     body += notes.get((), [])
-    if shown is None:
+    if translated is None:
         language = f'div.kb-original[lang="{digest.language}"]'
         title, body = html_block(language, title), html_block(language, body)
-    source_line += " · " + context.last_updated(shown_digest or digest)
+    source_line += " · " + context.last_updated(translated_digest or digest)
     if context.source_url:
-        origin = shown_digest or digest
-        url = _source_url(context, origin, (shown or topic).line)
-        source_line += " · " + messages("topic.view_source", line=(shown or topic).line, url=url)
+        origin, line = translated_digest or digest, (translated or topic).line
+        url = _source_url(context, origin, line)
+        source_line += " · " + messages("topic.view_source", line=line, url=url)
     about = [
         source_line,
         "{: .kb-source }",
@@ -138,12 +138,12 @@ def render_topic(
 
 def render_digest(edition: Edition, digest: Digest, context: Context) -> str:
     messages = context.messages
-    shown = edition.translated(digest)
+    translation = edition.translated(digest)
     lines = [f"# {digest_title_markdown(digest, messages)}", ""]
     lines += _neighbours(edition.archive, digest, digest_path(digest), messages)
-    if shown is None:
+    if translation is None:
         lines += _untranslated("untranslated.digest", context)
-    original = shown or digest
+    original = translation or digest
     preamble: list[str] = []
     if original.title and plain_text(original.title) != digest_title(digest, messages):
         # The note's own heading, under the page's: a lead line, not a second h1.
@@ -152,10 +152,10 @@ def render_digest(edition: Edition, digest: Digest, context: Context) -> str:
     if preamble:
         lines += (
             preamble
-            if shown
+            if translation
             else html_block(f'div.kb-original[lang="{digest.language}"]', preamble)
         )
-    lines += [context.last_updated(shown or digest), "{: .kb-source }", ""]
+    lines += [context.last_updated(translation or digest), "{: .kb-source }", ""]
     lines += [messages("digest.intro", topics=messages.count("topics", len(digest.topics))), ""]
     for number, topic in enumerate(digest.topics, start=1):
         translated = edition.translated_topic(digest, topic)
@@ -265,7 +265,7 @@ def _connections(
     return lines
 
 
-def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str, bool]:
+def topic_summary(topic: Topic, translated: Topic | None, language: str) -> tuple[str, bool]:
     """The topic's one-line summary in ``language``, and whether it is only an excerpt.
 
     A summary is the site's own words, from the digest's sidecar. Without one
@@ -274,7 +274,7 @@ def topic_summary(topic: Topic, shown: Topic | None, language: str) -> tuple[str
     """
     if topic.summary.get(language):
         return topic.summary[language], False
-    return excerpt.opening((shown or topic).body), True
+    return excerpt.opening((translated or topic).body), True
 
 
 def summary_line(summary: tuple[str, bool], digest: Digest, title: str, context: Context) -> str:
@@ -290,8 +290,8 @@ def summary_line(summary: tuple[str, bool], digest: Digest, title: str, context:
     return context.messages("summary.excerpt") + text if is_excerpt else text
 
 
-def summary_markdown(topic: Topic, shown: Topic | None, context: Context) -> str:
-    text, is_excerpt = topic_summary(topic, shown, context.language)
+def summary_markdown(topic: Topic, translated: Topic | None, context: Context) -> str:
+    text, is_excerpt = topic_summary(topic, translated, context.language)
     if not text:
         return ""
     if is_excerpt:
@@ -372,7 +372,7 @@ def _source_url(context: Context, digest: Digest, line: int) -> str:
 
 
 def _editor_notes(
-    context: Context, digest: Digest, topic: Topic, shown: Topic | None
+    context: Context, digest: Digest, topic: Topic, translated: Topic | None
 ) -> dict[tuple[int, ...], list[str]]:
     """The editor's notes of a topic page, by the path of the node each follows.
 
@@ -383,7 +383,7 @@ def _editor_notes(
     for placed in context.editor_notes.get(digest.id, ()):
         if placed.topic != topic.slug:
             continue
-        path = placed.path if shown is None or at_path(shown, placed.path) else ()
+        path = placed.path if translated is None or at_path(translated, placed.path) else ()
         notes.setdefault(path, []).extend(
             [
                 f'!!! info kb-editor-note "{context.messages("editor.title")}"',

@@ -36,18 +36,18 @@ def write_index(
     ``generate_search_index`` would make it of ``entries`` and ``config``,
     written an entry at a time: a large index's text, with its copy, was the
     end of the build's peak of memory."""
-    shown = {key: config[key] for key in _CONFIG_KEYS}
+    written = {key: config[key] for key in _CONFIG_KEYS}
     if langs.is_default:
         others = tuple(f"{language}/" for language in langs.translations)
         docs = searchindex.language_docs(entries, "", others)
         target = site / INDEX
     else:
-        shown["lang"] = [langs.current]
+        written["lang"] = [langs.current]
         docs = searchindex.language_docs(entries, langs.prefix)
         target = site / langs.current / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as file:
-        searchindex.write(file, shown, docs)
+        searchindex.write(file, written, docs)
 
 
 def patch_worker(site: Path) -> None:

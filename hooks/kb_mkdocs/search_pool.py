@@ -110,11 +110,11 @@ class CompactSearchIndex(SearchIndex):
         anchor = section.id or (toc.items[0].id if toc and toc.items else "")
         by_anchor = page.meta.get(searchindex.SEARCH_TERMS) or {}
         named = (page.meta.get(searchindex.SEARCH_TITLE_TERMS) or {}).get(anchor, ())
-        for field, words, shown in (
+        for field, words, text in (
             (searchindex.TERMS_FIELD, by_anchor.get(anchor, ()), "".join(section.text)),
             (searchindex.TITLE_TERMS_FIELD, named, "".join(section.title)),
         ):
-            missing = searchindex.missing_words(words, shown)
+            missing = searchindex.missing_words(words, text)
             if missing:
                 entry[field] = self._segment_chinese(missing)
 

@@ -107,20 +107,20 @@ def _discussed_in(
     # Pages render oldest digest first: newest digest first here, its
     # topics in reading order.
     digests = itertools.groupby(by_page.values(), key=lambda entries: _digest_of(entries[0][0]))
-    shown = [entries for group in reversed([list(g) for _, g in digests]) for entries in group]
+    places = [entries for group in reversed([list(g) for _, g in digests]) for entries in group]
     more = ""
-    if every_place is not None and len(shown) > indexpages.GLOSSARY_PLACES:
+    if every_place is not None and len(places) > indexpages.GLOSSARY_PLACES:
         label += " · " + html.escape(
             messages("glossary.latest_places", shown=indexpages.GLOSSARY_PLACES)
         )
         url = get_relative_url(every_place.url, here.url)
         more = (
             f'<p><a href="{html.escape(url)}">'
-            f"{html.escape(messages('glossary.all_places', count=len(shown)))}</a></p>"
+            f"{html.escape(messages('glossary.all_places', count=len(places)))}</a></p>"
         )
-        shown = shown[: indexpages.GLOSSARY_PLACES]
+        places = places[: indexpages.GLOSSARY_PLACES]
     items = []
-    for entries in shown:
+    for entries in places:
         page = entries[0][0]
         url = get_relative_url(page.url, here.url)
         sections = ", ".join(
