@@ -70,20 +70,23 @@ def _is_mutable(value: ast.expr | None) -> bool:
     return isinstance(value, ast.Constant) and value.value is None
 
 
+def _module_assignments(tree: ast.Module):
+    """Each module-level assignment: its line, its targets and its value."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            yield node.lineno, node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            yield node.lineno, [node.target], node.value
+
+
 def test_the_mkdocs_layer_keeps_no_module_level_state_but_the_one_object():
     found = []
     for path in MKDOCS_LAYER:
-        for node in _tree(path).body:
-            if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
-            elif isinstance(node, ast.AnnAssign):
-                targets, value = [node.target], node.value
-            else:
-                continue
+        for lineno, targets, value in _module_assignments(_tree(path)):
             for target in targets:
                 name = getattr(target, "id", "?")
                 if _is_mutable(value) and (path.name, name) != THE_OBJECT:
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+                    found.append(f"{path.relative_to(ROOT)}:{lineno}: {name}")
     assert found == []
 
 
@@ -110,17 +113,11 @@ def test_the_core_keeps_nothing_between_builds_but_bounded_caches():
     found = []
     for path in sorted(CORE.glob("*.py")):
         tree = _tree(path)
-        for node in tree.body:
-            if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
-            elif isinstance(node, ast.AnnAssign):
-                targets, value = [node.target], node.value
-            else:
-                continue
+        for lineno, targets, value in _module_assignments(tree):
             made_by = ast.unparse(value.func) if isinstance(value, ast.Call) else ""
             if _is_mutable(value) and made_by not in _PARSERS:
                 names = [getattr(target, "id", "?") for target in targets]
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {names}")
+                found.append(f"{path.relative_to(ROOT)}:{lineno}: {names}")
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 for decorator in node.decorator_list:

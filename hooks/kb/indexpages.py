@@ -18,7 +18,7 @@ from .edition import Context, Edition
 from .glossary import CATEGORIES, Term
 from .graph import topic_key
 from .messages import Messages
-from .model import Role, Thread, Topic, Turn
+from .model import Digest, Role, Thread, Topic, Turn
 from .notepages import digest_title_markdown, summary_markdown
 from .paths import (
     digest_path,
@@ -103,11 +103,7 @@ def render_home(edition: Edition, context: Context) -> str:
             "",
         ]
     for digest in reversed(shown_digests):
-        link = relative(path, digest_path(digest))
-        lines += [
-            f"### [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
-            "",
-        ]
+        lines += [_digest_heading(3, digest, path, messages), ""]
         for topic in digest.topics:
             translated = edition.translated_topic(digest, topic)
             lines.append(
@@ -126,6 +122,14 @@ def render_home(edition: Edition, context: Context) -> str:
     return join_lines(lines)
 
 
+def _digest_heading(level: int, digest: Digest, path: str, messages: Messages) -> str:
+    """A digest's heading on the page at ``path``: its title, linking to its
+    page, with the anchor ``#digest-<id>``."""
+    link = relative(path, digest_path(digest))
+    title = digest_title_markdown(digest, messages)
+    return f"{'#' * level} [{title}]({link}) {{ #digest-{digest.id} }}"
+
+
 def render_translations(edition: Edition, context: Context, targets: tuple[str, ...]) -> str:
     """Which topics of every digest exist in each translation language."""
     messages = context.messages
@@ -136,9 +140,8 @@ def render_translations(edition: Edition, context: Context, targets: tuple[str, 
     outdated = dict.fromkeys(targets, 0)
     body: list[str] = []
     for digest in reversed(archive.digests):
-        link = relative(path, digest_path(digest))
         body += [
-            f"## [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
+            _digest_heading(2, digest, path, messages),
             "",
             f"| {messages('translations.topic')} | "
             + " | ".join(f"{messages('translations.state')} ({target})" for target in targets)
@@ -535,11 +538,7 @@ def render_timeline(edition: Edition, context: Context) -> str:
             year = digest.date.year if digest.date else None
             shown_year = messages("timeline.undated") if year is None else str(year)
             lines += [f"## {shown_year} {{ #{'undated' if year is None else f'year-{year}'} }}", ""]
-        link = relative(path, digest_path(digest))
-        lines += [
-            f"### [{digest_title_markdown(digest, messages)}]({link}) {{ #digest-{digest.id} }}",
-            "",
-        ]
+        lines += [_digest_heading(3, digest, path, messages), ""]
         for topic in digest.topics:
             title = edition.title(digest, topic)
             tags = ", ".join(
