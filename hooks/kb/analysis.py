@@ -82,10 +82,10 @@ def suggest_tags(
         archive,
         digests=tuple(_tagged(digest, suggested, True) for digest in archive.digests),
         translations={
-            language: {
+            target: {
                 digest_id: _tagged(digest, suggested, False) for digest_id, digest in by_id.items()
             }
-            for language, by_id in archive.translations.items()
+            for target, by_id in archive.translations.items()
         },
     )
     return tagged, profiles
