@@ -213,3 +213,25 @@ def test_a_related_topic_says_which_paper_it_shares_by_name(two_weeks):
     assert reasons, "the two weeks have related topics"
     assert not [r for r in reasons if re.search(r"(?<!arXiv:)\b\d{4}\.\d{4,5}\b", r)]
     assert any("LongLoRA" in reason for reason in reasons), reasons
+
+
+def test_a_translation_carries_the_tags_suggested_for_its_source(tmp_path):
+    """Tags are suggested once the notes are loaded (kb.analysis), after the
+    translations are paired: the translated topic gets its source's."""
+    from conftest import load_sources
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "20231119.md").write_text(
+        (FIXTURES / "notes" / "20231119.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (notes / "20231119.en.md").write_text(
+        "## Model extrapolation {#mo-xing-wai-tui}\n\nResearcher 1: Position interpolation is enough.\n\n"
+        "## Miscellany {#za-tan}\n\nResearcher 1: See the earlier discussion.\n",
+        encoding="utf-8",
+    )
+    sources = load_sources(notes)
+    source = sources.archive.digest("2023-11-19").topic("mo-xing-wai-tui")
+    translated = sources.archive.translation(sources.archive.digest("2023-11-19"), "en")
+    assert source.suggested_tags and "long-context" in source.tags
+    assert translated.topic("mo-xing-wai-tui").tags == source.tags
