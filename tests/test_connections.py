@@ -226,7 +226,8 @@ def test_a_translation_carries_the_tags_suggested_for_its_source(tmp_path):
         (FIXTURES / "notes" / "20231119.md").read_text(encoding="utf-8"), encoding="utf-8"
     )
     (notes / "20231119.en.md").write_text(
-        "## Model extrapolation {#mo-xing-wai-tui}\n\nResearcher 1: Position interpolation is enough.\n\n"
+        "## Model extrapolation {#mo-xing-wai-tui}\n\n"
+        "Researcher 1: Position interpolation is enough.\n\n"
         "## Miscellany {#za-tan}\n\nResearcher 1: See the earlier discussion.\n",
         encoding="utf-8",
     )
