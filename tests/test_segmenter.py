@@ -110,6 +110,22 @@ def test_a_segmenter_holds_only_the_words_its_text_can_hold(jieba_itself, tmp_pa
     assert all(jieba_itself.FREQ[word] == frequency for word, frequency in held.items())
 
 
+def test_the_index_workers_batches_share_one_segmenter_and_its_cuts(tmp_path):
+    """The index worker learns the notes once (prepare), then indexes batch
+    after batch, each with an index of its own: each cut is made once."""
+    from kb_mkdocs.search_pool import CompactSearchIndex, prepare
+
+    (tmp_path / "20231112.md").write_bytes(SEED.read_bytes())
+    words = ("知识冲突的测试词",)
+    prepare({}, words, (tmp_path,))
+    cutter = segmenter.segmenter(words)
+    cutter.cut("知识冲突怎么办")
+    for _ in range(3):
+        CompactSearchIndex(words)._segment_chinese("知识冲突怎么办")
+    assert "知识冲突怎么办" in cutter._cuts
+    assert cutter._files_learned  # what prepare learned stays learned
+
+
 def test_notes_unchanged_are_not_read_again_and_changed_ones_are(tmp_path, monkeypatch):
     note = tmp_path / "20240101.md"
     note.write_text("## 话题\n\n知识冲突\n", encoding="utf-8")

@@ -69,13 +69,15 @@ class Segmenter:
             if path.suffix in _TEXT_FILES and path.is_file()
         )
         files = tuple((str(path), *_stamp(path)) for path in paths)
-        if files != self._files_learned:
-            text = (path.read_text(encoding="utf-8", errors="replace") for path in paths)
-            self.learn("\n".join(text))
-            self._files_learned = files
+        if files == self._files_learned:
+            return
+        text = (path.read_text(encoding="utf-8", errors="replace") for path in paths)
+        self.learn("\n".join(text))
+        if self._files_learned:
             # Cuts stay right as the notes change, but the runs of notes
             # edited under mkdocs serve would pile up build after build.
             self._cuts.clear()
+        self._files_learned = files
 
     def learn(self, text: str) -> None:
         """The dictionary's words that can occur in ``text``, from now on: runs
