@@ -418,21 +418,32 @@ def test_a_build_interrupted_ends_promptly_with_nothing_left(tmp_path, signal_nu
     assert _left_in_session(build.pid) == []
 
 
+def _problem_calls(module: Path):
+    """Each place ``module`` makes a problem: ``Problem(Severity.X, "KBnnn", …)``,
+    or ``problems.error("KBnnn", …)`` (``kb.model.ProblemLog``); with the
+    severity's name, the code (None where it is a variable) and the call."""
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        if getattr(node.func, "id", None) == "Problem" and len(node.args) > 1:
+            severity, code = getattr(node.args[0], "attr", "").lower(), node.args[1]
+        elif getattr(node.func, "attr", None) in ("error", "warning", "info") and node.args:
+            severity, code = node.func.attr, node.args[0]
+        else:
+            continue
+        code = code.value if isinstance(code, ast.Constant) else None
+        if code is None or re.fullmatch(r"KB\d{3}", str(code)):
+            yield severity, code, node
+
+
 def _codes_raised_as_errors() -> set[str]:
-    """Every problem code ``hooks/kb`` raises with ``Severity.ERROR`` beside it."""
-    codes: set[str] = set()
-    for module in (ROOT / "hooks" / "kb").glob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            if not any(isinstance(arg, ast.Attribute) and arg.attr == "ERROR" for arg in node.args):
-                continue
-            codes |= {
-                arg.value
-                for arg in node.args
-                if isinstance(arg, ast.Constant) and re.fullmatch(r"KB\d{3}", str(arg.value))
-            }
-    return codes
+    """Every problem code ``hooks/kb`` raises as an error."""
+    return {
+        code
+        for module in (ROOT / "hooks" / "kb").glob("*.py")
+        for severity, code, _ in _problem_calls(module)
+        if severity == "error" and code is not None
+    }
 
 
 def test_every_code_that_stops_a_build_has_a_case():
@@ -445,12 +456,11 @@ def test_every_code_that_stops_a_build_has_a_case():
 
 def test_every_problem_the_build_reports_carries_a_hint():
     """A contributor reads what to do, not only what is wrong: every problem
-    made in ``hooks/kb`` is given a hint (its seventh argument)."""
+    made in ``hooks/kb`` is given a hint."""
     bare = []
     for module in (ROOT / "hooks" / "kb").glob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem"):
-                continue
-            if len(node.args) < 7 and not any(k.arg == "hint" for k in node.keywords):
-                bare.append(f"{module.name}:{node.lineno}")
-    assert bare == []
+        for _, _, call in _problem_calls(module):
+            given = len(call.args) >= (7 if getattr(call.func, "id", None) == "Problem" else 5)
+            if not given and not any(k.arg == "hint" for k in call.keywords):
+                bare.append(f"{module.name}:{call.lineno}")
+    assert len(bare) == 0, bare
