@@ -246,8 +246,9 @@ def _index_in_worker(pages: dict[str, list], words: list[str], site) -> dict[str
 
     pool = SearchPool()
     try:
-        # Every language's Chinese cut with the default language's words, as the build does.
-        indexes = {language: pool.index(tuple(words), **_CONFIG) for language in pages}
+        # Every language's Chinese cut with the default language's words, as the build does;
+        # no notes learned first: each run brings the dictionary's words it needs.
+        indexes = {language: pool.index(tuple(words), (), **_CONFIG) for language in pages}
         for language, shown in pages.items():
             for page in shown:
                 indexes[language].add_entry_from_context(page)
@@ -301,7 +302,7 @@ def test_an_index_worker_gone_fails_the_build_instead_of_waiting(tmp_path):
 
     pool = SearchPool()
     try:
-        index = pool.index((), **_CONFIG)
+        index = pool.index((), (), **_CONFIG)
         worker = pool._worker
         worker._started.wait()  # the worker has started
         worker._process.kill()
