@@ -106,8 +106,8 @@ def test_results_show_chinese_as_written_without_the_index_word_breaks(page, ser
 
 
 def test_the_search_index_waits_until_the_page_has_loaded(page, server):
-    """Not part of the first load: fetched once the page is idle, so the
-    first search answers at once."""
+    """Not part of the first load: fetched once the load event is over, so
+    the first search answers at once."""
     url = server + "search/search_index.json"
     with page.expect_request(url):
         page.goto(server + "2023-11-12/wider-not-deeper/")
