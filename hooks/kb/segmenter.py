@@ -61,7 +61,9 @@ class Segmenter:
     def learn_files(self, folders: Iterable[Path]) -> None:
         """:meth:`learn` the text of every Markdown and YAML file under
         ``folders`` (the notes and data files every page is written from),
-        unless they are as when last learned (the build's other language)."""
+        unless they are as when last learned (the build's other language).
+        With no such file there is nothing to learn, and nothing changed: the
+        index worker's batches, whose notes were learned before them."""
         paths = sorted(
             path
             for folder in folders
@@ -69,7 +71,7 @@ class Segmenter:
             if path.suffix in _TEXT_FILES and path.is_file()
         )
         files = tuple((str(path), *_stamp(path)) for path in paths)
-        if files == self._files_learned:
+        if not files or files == self._files_learned:
             return
         text = (path.read_text(encoding="utf-8", errors="replace") for path in paths)
         self.learn("\n".join(text))

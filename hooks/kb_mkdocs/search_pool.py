@@ -78,8 +78,7 @@ class CompactSearchIndex(SearchIndex):
     ) -> None:
         # This process's segmenter for the words, looked up once, not for every section.
         cutter = segmenter.segmenter(words)
-        if folders:  # the index worker's batches: learned once, by prepare()
-            cutter.learn_files(folders)
+        cutter.learn_files(folders)
         self._cut = cutter.cut
         super().__init__(**config)
 
